@@ -1,0 +1,12 @@
+"""The catalogue of built-in environments: one file per domain, plain data, nothing imported.
+
+Importing this package must stay cheap: it lists ids and ``"module:factory"`` entry points; the
+environment code is imported only when an environment is made.
+"""
+
+from __future__ import annotations
+
+from rlvr.envs.catalogue.math import ENVS as MATH_ENVS
+from rlvr.spec import EnvSpec
+
+BUILTIN_ENVS: tuple[EnvSpec, ...] = (*MATH_ENVS,)

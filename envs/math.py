@@ -1,0 +1,62 @@
+"""Factories of the built-in math environments (listed in :mod:`rlvr.envs.catalogue.math`)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Literal
+
+from pydantic import Field
+
+from rlvr.envs.config import EnvConfig, env_factory
+from rlvr.envs.text_env import TextEnv
+
+BOXED_INSTRUCTION = "Give the final answer as an integer inside \\boxed{}."
+
+
+class ArithmeticConfig(EnvConfig):
+    """Options of ``math/arithmetic-v0``."""
+
+    difficulty: int = Field(1, ge=1, le=5, description="1 (two small operands) to 5 (nested, x/÷).")
+    task_seed: int = Field(
+        0, ge=0, description="Which stream of tasks; task i of a stream never changes."
+    )
+
+
+@env_factory("math/arithmetic-v0", ArithmeticConfig)
+def make_arithmetic(config: ArithmeticConfig) -> TextEnv:
+    """``math/arithmetic-v0``: integer expressions with precedence and parentheses."""
+    from rlvr.tasks.math.arithmetic import ArithmeticSource
+
+    source = ArithmeticSource(seed=config.task_seed, difficulty=config.difficulty)
+    return TextEnv(source, config.verifier("numeric"), **config.env_options())
+
+
+class WordProblemsConfig(EnvConfig):
+    """Options of ``math/word-problems-v0``."""
+
+    split: Literal["all", "train", "test"] = Field(
+        "all", description="Which side of the fixed, disjoint train/test split (20% test)."
+    )
+
+
+WORD_PROBLEMS_FILE = "word_problems.jsonl"
+
+
+@env_factory("math/word-problems-v0", WordProblemsConfig)
+def make_word_problems(config: WordProblemsConfig) -> TextEnv:
+    """``math/word-problems-v0``: 200 multi-step word problems shipped with rlvr as JSONL."""
+    from rlvr.tasks.dataset import DatasetSource
+
+    path = resources.files("rlvr.tasks.data").joinpath(WORD_PROBLEMS_FILE)
+    with resources.as_file(path) as file:
+        source = DatasetSource.from_file(
+            file,
+            name="word-problems",
+            prompt_column="question",
+            answer_column="answer",
+            id_column="id",
+            metadata_columns=["steps", "template"],
+            prompt_template="{prompt}\n\n" + BOXED_INSTRUCTION,
+            split=config.split,
+        )
+    return TextEnv(source, config.verifier("numeric"), **config.env_options())

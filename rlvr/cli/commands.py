@@ -1,0 +1,145 @@
+"""The ``rlvr`` subcommands. Each takes the parsed arguments and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from rlvr.registry import default_registry
+
+console = Console(highlight=False)
+
+
+def _difficulty(spec: Any) -> str:
+    return f"{spec.difficulty[0]}-{spec.difficulty[1]}" if spec.difficulty else "-"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    registry = default_registry()
+    specs = [s for s in registry.specs() if args.domain is None or s.domain == args.domain]
+    if args.json:
+        print(json.dumps([s.to_dict() for s in specs], indent=2))
+        return 0
+    table = Table(title=f"{len(specs)} environments", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    for column in ("domain", "difficulty", "reward", "source", "description"):
+        table.add_column(column, overflow="fold")
+    for spec in specs:
+        description = escape(spec.description)
+        if spec.missing_dependencies():
+            description += f" [yellow](needs: {escape(spec.install_hint or ', '.join(spec.requires))})[/]"
+        table.add_row(spec.id, spec.domain, _difficulty(spec), spec.reward_kind, spec.source, description)
+    console.print(table)
+    for message in registry.plugin_errors.values():
+        console.print(f"[yellow]warning:[/] {escape(message)}")
+    return 0
+
+
+def _options_table(spec: Any) -> Table | None:
+    from rlvr.verifiers import load_attr
+
+    model = getattr(load_attr(spec.entry_point), "config_model", None)
+    if model is None:
+        return None
+    table = Table(title="options (rlvr.make kwargs, or -k KEY=VALUE)", title_justify="left")
+    for column in ("name", "default", "help"):
+        table.add_column(column, overflow="fold")
+    for name, field in model.model_fields.items():
+        default = spec.kwargs.get(name, field.default)
+        table.add_row(name, escape(repr(default)), escape(field.description or ""))
+    return table
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    registry = default_registry()
+    spec = registry.spec(args.env_id)
+    facts = [
+        f"[bold]{spec.id}[/]  ({spec.source})",
+        escape(spec.description),
+        f"domain: {spec.domain}   reward: {spec.reward_kind}   difficulty: {_difficulty(spec)}",
+        f"tags: {', '.join(spec.tags) or '-'}   entry point: {spec.entry_point}",
+    ]
+    console.print(Panel("\n".join(facts), expand=False))
+    options = _options_table(spec)
+    if options is not None:
+        console.print(options)
+    env = registry.make(args.env_id, **args.kwargs)
+    prompt, info = env.reset(seed=0)
+    task = info["task"]
+    verifier = env.unwrapped.verifier
+    console.print(f"tasks: {len(env.unwrapped.source):,}   verifier: {verifier.name} v{verifier.version}")
+    console.print(Panel(escape(prompt), title=f"sample task {task.id}", title_align="left"))
+    console.print(f"gold answer: {escape(json.dumps(task.answer, ensure_ascii=False))}")
+    console.print(f"reference completion: {escape(env.unwrapped.reference_completion(task))}")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    if args.n < 0:
+        raise ValueError(f"-n must be >= 0, got {args.n}")
+    env = default_registry().make(args.env_id, **args.kwargs)
+    for i in range(args.n):
+        _, info = env.reset(seed=args.seed if i == 0 else None)
+        task = info["task"]
+        if args.json:
+            print(task.model_dump_json())
+            continue
+        console.print(Panel(escape(task.prompt), title=f"{i}: {task.id}", title_align="left"))
+        console.print(f"  answer: {escape(json.dumps(task.answer, ensure_ascii=False))}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from rlvr.check import check_env
+
+    if args.n < 1:
+        raise ValueError(f"-n must be >= 1, got {args.n}")
+    with console.status(f"checking {args.env_id} ..."):
+        report = check_env(args.env_id, n=args.n, seed=args.seed, kwargs=args.kwargs)
+    if args.json:
+        print(json.dumps({
+            "env_id": report.env_id,
+            "passed": report.passed,
+            "latency_ms": report.latency_ms,
+            "checks": [r.__dict__ for r in report.results],
+        }, indent=2))
+    else:
+        table = Table(title=f"rlvr check {report.env_id}", title_justify="left")
+        for column in ("check", "result", "seconds", "detail"):
+            table.add_column(column, overflow="fold")
+        for r in report.results:
+            mark = "[green]pass[/]" if r.passed else "[red]FAIL[/]"
+            table.add_row(r.name, mark, f"{r.seconds:.2f}", escape(r.detail))
+        console.print(table)
+        if report.latency_ms:
+            lat = report.latency_ms
+            console.print(f"verify latency: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms")
+    if not report.passed:
+        reasons = "; ".join(f"{r.name}: {r.detail}" for r in report.failures)
+        console.print(f"[red]FAILED[/] {escape(report.env_id)}: {escape(reasons)}")
+        return 1
+    if not args.json:
+        console.print(f"[green]OK[/] {report.env_id} passes every check")
+    return 0
+
+
+def cmd_suites(args: argparse.Namespace) -> int:
+    from rlvr.suite import list_suites, make_suite
+
+    names = [args.name] if args.name else list_suites()
+    for name in names:
+        suite = make_suite(name)
+        total = sum(e.weight for e in suite.envs)
+        table = Table(title=f"suite {suite.name}: {escape(suite.description)}", title_justify="left")
+        for column in ("entry", "weight", "share"):
+            table.add_column(column)
+        for entry in suite.envs:
+            table.add_row(escape(entry.key), f"{entry.weight:g}", f"{entry.weight / total:.0%}")
+        console.print(table)
+    return 0

@@ -1,0 +1,87 @@
+"""Entry point of the ``rlvr`` command: parses arguments and turns known errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from rlvr import __version__
+
+
+def parse_kwargs(pairs: Sequence[str]) -> dict[str, Any]:
+    """``["difficulty=3", "split=test"]`` -> ``{"difficulty": 3, "split": "test"}`` (YAML values)."""
+    kwargs: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"environment kwargs look like KEY=VALUE, got {pair!r}")
+        kwargs[key.strip()] = yaml.safe_load(value) if value.strip() else ""
+    return kwargs
+
+
+def _env_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("env_id", metavar="ID", help="environment id, e.g. math/arithmetic-v0")
+    parser.add_argument(
+        "-k", "--kwarg", action="append", default=[], metavar="KEY=VALUE",
+        help="environment keyword argument (repeatable), e.g. -k difficulty=3",
+    )
+    parser.add_argument("--difficulty", type=int, help="shorthand for -k difficulty=N")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rlvr", description="An RL gym for verifiable reasoning."
+    )
+    parser.add_argument("--version", action="version", version=f"rlvr {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list registered environments")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--domain", help="only this domain (math, code, logic, ...)")
+
+    p = sub.add_parser("show", help="describe an environment, with a sample task")
+    _env_args(p)
+
+    p = sub.add_parser("sample", help="print tasks of an environment")
+    _env_args(p)
+    p.add_argument("-n", type=int, default=5, help="number of tasks (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="reset seed of the first task (default 0)")
+    p.add_argument("--json", action="store_true", help="print one task as JSON a line")
+
+    p = sub.add_parser("check", help="validate an environment against the rlvr contract")
+    _env_args(p)
+    p.add_argument("-n", type=int, default=20, help="tasks per check (default 20)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser("suites", help="list suites, or show one")
+    p.add_argument("name", nargs="?", help="a suite name or YAML path")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 check failed, 2 bad input)."""
+    from pydantic import ValidationError
+
+    from rlvr.cli import commands
+    from rlvr.errors import RlvrError
+
+    args = build_parser().parse_args(argv)
+    try:
+        if hasattr(args, "kwarg"):
+            args.kwargs = parse_kwargs(args.kwarg)
+            if args.difficulty is not None:
+                args.kwargs["difficulty"] = args.difficulty
+        return getattr(commands, f"cmd_{args.command}")(args)
+    except (RlvrError, ValidationError, ValueError, TypeError, KeyError, IndexError) as exc:
+        message = str(exc) if not isinstance(exc, KeyError) or isinstance(exc, RlvrError) else exc.args[0]
+        print(f"rlvr {args.command}: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

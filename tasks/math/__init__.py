@@ -1,0 +1,1 @@
+"""Procedural math task families."""

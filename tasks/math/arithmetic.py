@@ -1,0 +1,117 @@
+"""Arithmetic with precedence and parentheses: evaluate an integer expression exactly.
+
+Difficulty knobs (operands, magnitude, operators):
+
+=====  ========  ===========  =========================================
+level  operands  leaf range   operators
+=====  ========  ===========  =========================================
+1      2         0..20        + -
+2      3         0..50        + - *
+3      4         0..100       + - *, parentheses
+4      5         -100..200    + - * /, negative numbers
+5      6-7       -500..1000   + - * /, nested parentheses
+=====  ========  ===========  =========================================
+
+Division is always exact (the divisor is chosen among the divisors of the dividend), so every
+gold answer is an integer, computed with Python integers, never floats. Multiplication and
+division take a small leaf on the right so magnitudes stay readable.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rlvr.tasks.base import ProceduralSource, Problem
+
+PROMPT = (
+    "Compute the value of this expression. Multiplication and division bind tighter than addition "
+    "and subtraction; '/' is exact division.\n\n{expression}\n\n"
+    "Give the final answer as an integer inside \\boxed{{}}."
+)
+
+
+@dataclass(frozen=True)
+class Level:
+    operands: tuple[int, int]
+    low: int
+    high: int
+    ops: str
+    factor_max: int
+
+
+LEVELS: dict[int, Level] = {
+    1: Level((2, 2), 0, 20, "+-", 1),
+    2: Level((3, 3), 0, 50, "+-*", 9),
+    3: Level((4, 4), 0, 100, "+-*", 12),
+    4: Level((5, 5), -100, 200, "+-*/", 12),
+    5: Level((6, 7), -500, 1000, "+-*/", 15),
+}
+PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+@dataclass(frozen=True)
+class Node:
+    """An expression tree node: a leaf (``op is None``) or a binary operation."""
+
+    value: int
+    op: str | None = None
+    left: Node | None = None
+    right: Node | None = None
+
+    def render(self) -> str:
+        if self.op is None:
+            return f"({self.value})" if self.value < 0 else str(self.value)
+        assert self.left is not None and self.right is not None
+        left, right = self.left.render(), self.right.render()
+        if self.left.op and PRECEDENCE[self.left.op] < PRECEDENCE[self.op]:
+            left = f"({left})"
+        if self.right.op and (
+            PRECEDENCE[self.right.op] < PRECEDENCE[self.op]
+            or (PRECEDENCE[self.right.op] == PRECEDENCE[self.op] and self.op in "-/")
+        ):
+            right = f"({right})"
+        return f"{left} {self.op} {right}"
+
+
+def _small_divisor(rng: random.Random, value: int, limit: int) -> int | None:
+    divisors = [d for d in range(2, limit + 1) if value % d == 0]
+    return rng.choice(divisors) if divisors else None
+
+
+def build(rng: random.Random, operands: int, level: Level) -> Node:
+    """A random expression tree over ``operands`` leaves, evaluated exactly as it is built."""
+    if operands == 1:
+        return Node(rng.randint(level.low, level.high))
+    op = rng.choice(level.ops)
+    if op in "*/":
+        left = build(rng, operands - 1, level)
+        if op == "/":
+            divisor = _small_divisor(rng, left.value, level.factor_max)
+            if divisor is not None:
+                return Node(left.value // divisor, "/", left, Node(divisor))
+            op = "*"
+        factor = rng.randint(2, level.factor_max)
+        return Node(left.value * factor, "*", left, Node(factor))
+    split = rng.randint(1, operands - 1)
+    left, right = build(rng, split, level), build(rng, operands - split, level)
+    value = left.value + right.value if op == "+" else left.value - right.value
+    return Node(value, op, left, right)
+
+
+class ArithmeticSource(ProceduralSource):
+    """Integer expressions with + - * / and parentheses; the gold answer is the exact value."""
+
+    family: ClassVar[str] = "arithmetic"
+
+    def generate(self, rng: random.Random, difficulty: int) -> Problem:
+        level = LEVELS[difficulty]
+        operands = rng.randint(*level.operands)
+        tree = build(rng, operands, level)
+        expression = tree.render()
+        return Problem(
+            prompt=PROMPT.format(expression=expression),
+            answer=str(tree.value),
+            metadata={"expression": expression, "operands": operands},
+        )

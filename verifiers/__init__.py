@@ -1,0 +1,91 @@
+"""Verifiers: answer extraction, equivalence checks, bounded execution and reward composition.
+
+``rlvr.verifiers.get(name)`` returns a verifier that runs in the bounded worker pool (a hard time
+limit per item; crashes become ``error`` verdicts). ``get(name, bounded=False)`` returns the bare
+verifier, which runs in the calling process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from importlib.metadata import entry_points
+from typing import Any
+
+from rlvr.errors import VerifierNotFound
+from rlvr.verifiers.base import MAX_COMPLETION_CHARS, BaseVerifier, Verifier
+
+__all__ = [
+    "MAX_COMPLETION_CHARS",
+    "BaseVerifier",
+    "Verifier",
+    "get",
+    "names",
+    "register",
+]
+
+ENTRY_POINT_GROUP = "rlvr.verifiers"
+
+_BUILTIN: dict[str, str] = {
+    "exact": "rlvr.verifiers.exact:ExactVerifier",
+    "numeric": "rlvr.verifiers.exact:NumericVerifier",
+    "format": "rlvr.verifiers.compose:FormatVerifier",
+}
+_registered: dict[str, str] = dict(_BUILTIN)
+_plugins_loaded = False
+
+
+def register(name: str, entry_point: str, *, override: bool = False) -> None:
+    """Register a verifier class or factory under ``name`` as ``"module:attr"`` (imported lazily)."""
+    if ":" not in entry_point:
+        raise ValueError(f"entry point must look like 'module:attr', got {entry_point!r}")
+    if name in _registered and not override and _registered[name] != entry_point:
+        raise ValueError(
+            f"verifier {name!r} is already registered as {_registered[name]!r}; "
+            "pass override=True to replace it"
+        )
+    _registered[name] = entry_point
+
+
+def _load_plugins() -> None:
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        _registered.setdefault(ep.name, ep.value)
+
+
+def names() -> list[str]:
+    """Every registered verifier name."""
+    _load_plugins()
+    return sorted(_registered)
+
+
+def load_attr(entry_point: str) -> Any:
+    """Import ``"module:attr"`` and return the attribute."""
+    module_name, _, attr = entry_point.partition(":")
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise ImportError(f"{module_name!r} has no attribute {attr!r} ({entry_point})") from None
+
+
+def get(name: str, *, bounded: bool = True, timeout: float | None = None, **kwargs: Any) -> Verifier:
+    """The verifier registered as ``name``, built with ``kwargs``.
+
+    With ``bounded=True`` (the default) every call runs in the worker pool with a hard limit of
+    ``timeout`` seconds (default: the verifier's own ``timeout``).
+    """
+    _load_plugins()
+    if name not in _registered:
+        close = difflib.get_close_matches(name, list(_registered), n=3, cutoff=0.4)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise VerifierNotFound(f"no verifier named {name!r}.{hint} Known: {', '.join(names())}")
+    verifier = load_attr(_registered[name])(**kwargs)
+    if not bounded:
+        return verifier
+    from rlvr.verifiers.bounded import BoundedVerifier
+
+    return BoundedVerifier(verifier, timeout=timeout)

@@ -1,0 +1,64 @@
+"""A verifier wrapper that runs every verification in the worker pool with a hard time limit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rlvr.types import Task, Verdict
+from rlvr.verifiers.base import Verifier, check_completion_type
+from rlvr.verifiers.pool import Job, VerifierPool, default_pool
+
+
+class BoundedVerifier:
+    """Runs ``inner`` out of process: no completion can hang or crash the caller.
+
+    ``timeout`` defaults to the inner verifier's own ``timeout`` attribute (else 2 s). Checker
+    hooks (``reference_completion``, ``known_bad_completions``) are forwarded to ``inner``.
+    """
+
+    def __init__(
+        self, inner: Verifier, *, timeout: float | None = None, pool: VerifierPool | None = None
+    ) -> None:
+        self.inner = inner
+        self.timeout = float(timeout if timeout is not None else getattr(inner, "timeout", 2.0))
+        if self.timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {self.timeout}")
+        self._pool = pool
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def version(self) -> str:
+        return self.inner.version
+
+    @property
+    def pool(self) -> VerifierPool:
+        return self._pool or default_pool()
+
+    def verify(self, task: Task, completion: str) -> Verdict:
+        return self.verify_many([task], [completion])[0]
+
+    def verify_many(self, tasks: Sequence[Task], completions: Sequence[str]) -> list[Verdict]:
+        if len(tasks) != len(completions):
+            raise ValueError(
+                f"verify_many got {len(tasks)} tasks but {len(completions)} completions"
+            )
+        jobs = [
+            Job(self.inner, task, check_completion_type(completion))
+            for task, completion in zip(tasks, completions)
+        ]
+        return self.pool.run(jobs, self.timeout)
+
+    def __getattr__(self, name: str):
+        # Forward checker hooks and other attributes of the wrapped verifier.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    def __getstate__(self) -> dict:
+        return {"inner": self.inner, "timeout": self.timeout, "_pool": None}
+
+    def __repr__(self) -> str:
+        return f"BoundedVerifier({self.inner!r}, timeout={self.timeout:g})"
