@@ -23,7 +23,7 @@ RESET_OPTIONS = ("index", "task")
 
 
 class TextEnv(gym.Env[str, str]):
-    """A Gymnasium environment that asks one question from ``source`` and grades it with ``verifier``.
+    """A Gymnasium env that poses one task from ``source`` and grades it with ``verifier``.
 
     Args:
         source: where tasks come from (procedural generator or dataset).
@@ -95,7 +95,8 @@ class TextEnv(gym.Env[str, str]):
         check_completion_type(action)
         if self._task is None or self._done:
             raise ResetNeeded(
-                "step() was called before reset()" if self._task is None
+                "step() was called before reset()"
+                if self._task is None
                 else "this episode has ended: call reset() before step()"
             )
         verdict = self.verify(self._task, action)
@@ -113,7 +114,11 @@ class TextEnv(gym.Env[str, str]):
         lines = [f"[task {self._task.id}]", self._task.prompt]
         if self._last is not None:
             completion, verdict = self._last
-            lines += ["[completion]", completion, f"[verdict] {verdict.status} reward={verdict.reward:g}"]
+            lines += [
+                "[completion]",
+                completion,
+                f"[verdict] {verdict.status} reward={verdict.reward:g}",
+            ]
             if verdict.feedback:
                 lines.append(verdict.feedback)
         return "\n".join(lines)
@@ -154,4 +159,8 @@ class TextEnv(gym.Env[str, str]):
         messages = [{"role": "user", "content": self._task.prompt}]
         if self.system_prompt:
             messages.insert(0, {"role": "system", "content": self.system_prompt})
-        return {"task": self._task.model_copy(deep=True), "index": self._index, "messages": messages}
+        return {
+            "task": self._task.model_copy(deep=True),
+            "index": self._index,
+            "messages": messages,
+        }

@@ -20,7 +20,7 @@ from rlvr import gym_bridge
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 (grouped by topic)
     # data
     "RolloutRecord",
     "Task",
@@ -35,6 +35,7 @@ __all__ = [
     "Suite",
     "list_suites",
     "make_suite",
+    "register_suite",
     # checking
     "check_env",
 ]

@@ -105,9 +105,11 @@ def check_determinism(ctx: Context) -> str:
     first, second = ctx.fresh(), ctx.fresh()
     indices = ctx.indices(first)
     a, b = _tasks_via_reset(first, indices), _tasks_via_reset(second, indices)
-    for index, x, y in zip(indices, a, b):
+    for index, x, y in zip(indices, a, b, strict=True):
         if x != y:
-            raise CheckFailed(f"reset(options={{'index': {index}}}) gave different tasks in two fresh envs")
+            raise CheckFailed(
+                f"reset(options={{'index': {index}}}) gave different tasks in two fresh envs"
+            )
     seeded = [env.reset(seed=ctx.seed)[0] for env in (first, second, first)]
     if len(set(seeded)) != 1:
         raise CheckFailed(f"reset(seed={ctx.seed}) gave different prompts")
@@ -134,8 +136,12 @@ def check_gold(ctx: Context) -> str:
                 f"{reward} (status {verdict.status}: {verdict.feedback or 'no feedback'})"
             )
         record = RolloutRecord(
-            env_id=ctx.env_id, env_version=0, verifier=env.unwrapped.verifier.name,
-            verifier_version=env.unwrapped.verifier.version, task=task, completion=completion,
+            env_id=ctx.env_id,
+            env_version=0,
+            verifier=env.unwrapped.verifier.name,
+            verifier_version=env.unwrapped.verifier.version,
+            task=task,
+            completion=completion,
             verdict=verdict,
         )
         if RolloutRecord.model_validate_json(record.model_dump_json()) != record:
@@ -157,10 +163,14 @@ def check_known_bad(ctx: Context) -> str:
             elapsed = time.perf_counter() - start
             verdict = info["verdict"]
             if reward != 0.0 or verdict.correct:
-                raise CheckFailed(f"known-bad completion {name!r} for task {task.id} scored {reward}")
+                raise CheckFailed(
+                    f"known-bad completion {name!r} for task {task.id} scored {reward}"
+                )
             if verdict.status == "error":
-                raise CheckFailed(f"known-bad completion {name!r} for task {task.id} made the "
-                                  f"verifier fail: {verdict.feedback}")
+                raise CheckFailed(
+                    f"known-bad completion {name!r} for task {task.id} made the "
+                    f"verifier fail: {verdict.feedback}"
+                )
             if elapsed > timeout + 5.0:
                 raise CheckFailed(f"known-bad completion {name!r} took {elapsed:.1f} s to verify")
             count += 1
@@ -192,7 +202,11 @@ CHECKS: dict[str, Callable[[Context], str]] = {
 
 
 def check_env(
-    env_id: str, *, n: int = 20, seed: int = 0, kwargs: dict[str, Any] | None = None,
+    env_id: str,
+    *,
+    n: int = 20,
+    seed: int = 0,
+    kwargs: dict[str, Any] | None = None,
     registry: Any = None,
 ) -> CheckReport:
     """Run every check on ``env_id`` (built with ``kwargs``) over ``n`` tasks."""

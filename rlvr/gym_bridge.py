@@ -44,7 +44,9 @@ def _register_all() -> None:
             _register_with_gymnasium(spec)
         registry.subscribe(_register_with_gymnasium)
     except Exception as exc:  # never break `import gymnasium`
-        warnings.warn(f"rlvr could not register its environments with gymnasium: {exc}", stacklevel=2)
+        warnings.warn(
+            f"rlvr could not register its environments with gymnasium: {exc}", stacklevel=2
+        )
 
 
 class _AfterGymnasiumImport(importlib.abc.MetaPathFinder):

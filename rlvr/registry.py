@@ -41,8 +41,10 @@ class Registry:
 
     # -- registering --------------------------------------------------------------------------
 
-    def register(self, spec: EnvSpec | None = None, /, *, override: bool = False, **fields: Any) -> EnvSpec:
-        """Add an environment: ``register(EnvSpec(...))`` or ``register(id=..., entry_point=...)``."""
+    def register(
+        self, spec: EnvSpec | None = None, /, *, override: bool = False, **fields: Any
+    ) -> EnvSpec:
+        """Add an environment: ``register(EnvSpec(...))`` or ``register(id=..., entry_point=..)``."""
         if spec is None:
             spec = EnvSpec.from_dict(fields, source=fields.pop("source", "user"))
         elif fields:
@@ -59,7 +61,7 @@ class Registry:
         return spec
 
     def load_catalogue(self, catalogue: Any, *, source: str) -> list[EnvSpec]:
-        """Register every spec of a catalogue (a sequence of specs/dicts, or a function returning one)."""
+        """Register a catalogue: a sequence of specs or dicts, or a function returning one."""
         if callable(catalogue):
             catalogue = catalogue()
         if isinstance(catalogue, (str, bytes, Mapping)) or not isinstance(catalogue, Iterable):

@@ -46,7 +46,9 @@ class EnvSpec:
         if self.difficulty is not None:
             low, high = self.difficulty
             if not (isinstance(low, int) and isinstance(high, int) and low <= high):
-                raise ValueError(f"{self.id}: difficulty must be (low, high), got {self.difficulty}")
+                raise ValueError(
+                    f"{self.id}: difficulty must be (low, high), got {self.difficulty}"
+                )
             object.__setattr__(self, "difficulty", (low, high))
         object.__setattr__(self, "kwargs", MappingProxyType(dict(self.kwargs)))
         object.__setattr__(self, "tags", tuple(self.tags))

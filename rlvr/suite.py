@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from rlvr.errors import SuiteNotFound
 from rlvr.types import Task
@@ -76,8 +76,10 @@ class Suite(BaseModel):
         keys = [entry.key for entry in self.envs]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
-            raise ValueError(f"suite {self.name!r} lists the same entry twice: {duplicates}; "
-                             "give them different kwargs or labels")
+            raise ValueError(
+                f"suite {self.name!r} lists the same entry twice: {duplicates}; "
+                "give them different kwargs or labels"
+            )
         return self
 
     @classmethod
@@ -98,7 +100,6 @@ class Suite(BaseModel):
     @property
     def keys(self) -> list[str]:
         return [entry.key for entry in self.envs]
-
 
     def env(self, key: str) -> Any:
         """The environment of entry ``key`` (built once, then reused)."""
@@ -128,7 +129,7 @@ class Suite(BaseModel):
         choose_rng = np.random.default_rng(root.spawn(1)[0])
         streams = [
             _IndexStream(len(self.env(entry.key).source), np.random.default_rng(child))
-            for entry, child in zip(self.envs, root.spawn(len(self.envs)))
+            for entry, child in zip(self.envs, root.spawn(len(self.envs)), strict=True)
         ]
         picks = choose_rng.choice(len(self.envs), size=n, p=weights / weights.sum())
         return [

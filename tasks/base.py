@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import random
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple, Protocol, runtime_checkable
 
 from rlvr.types import Task
@@ -40,7 +42,9 @@ def derive_rng(family: str, seed: int, difficulty: int, index: int) -> random.Ra
 
 def check_index(index: object, size: int, source: str) -> int:
     """Validate a task index and return it as an ``int``."""
-    if isinstance(index, bool) or not isinstance(index, int):
+    if isinstance(index, bool):
+        raise TypeError(f"task index for {source} must be an int, got bool")
+    if not isinstance(index, int):
         # numpy integers are accepted through __index__
         try:
             index = int(index.__index__())  # type: ignore[attr-defined]
@@ -58,7 +62,7 @@ class Problem(NamedTuple):
 
     prompt: str
     answer: Any
-    metadata: dict[str, Any] = {}
+    metadata: Mapping[str, Any] = MappingProxyType({})
 
 
 class ProceduralSource(ABC):

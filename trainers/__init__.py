@@ -1,1 +1,1 @@
-"""rlvr package."""
+"""Trainers that learn from verifiable rewards (GRPO); they need the ``train`` extra."""

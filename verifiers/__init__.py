@@ -36,7 +36,7 @@ _plugins_loaded = False
 
 
 def register(name: str, entry_point: str, *, override: bool = False) -> None:
-    """Register a verifier class or factory under ``name`` as ``"module:attr"`` (imported lazily)."""
+    """Register a verifier class or factory as ``"module:attr"`` (imported lazily)."""
     if ":" not in entry_point:
         raise ValueError(f"entry point must look like 'module:attr', got {entry_point!r}")
     if name in _registered and not override and _registered[name] != entry_point:
@@ -72,7 +72,9 @@ def load_attr(entry_point: str) -> Any:
         raise ImportError(f"{module_name!r} has no attribute {attr!r} ({entry_point})") from None
 
 
-def get(name: str, *, bounded: bool = True, timeout: float | None = None, **kwargs: Any) -> Verifier:
+def get(
+    name: str, *, bounded: bool = True, timeout: float | None = None, **kwargs: Any
+) -> Verifier:
     """The verifier registered as ``name``, built with ``kwargs``.
 
     With ``bounded=True`` (the default) every call runs in the worker pool with a hard limit of

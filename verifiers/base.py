@@ -66,7 +66,10 @@ class BaseVerifier:
             raise ValueError(
                 f"verify_many got {len(tasks)} tasks but {len(completions)} completions"
             )
-        return [self.verify(task, completion) for task, completion in zip(tasks, completions)]
+        return [
+            self.verify(task, completion)
+            for task, completion in zip(tasks, completions, strict=True)
+        ]
 
     # -- hooks for `rlvr check` and scripted policies -------------------------------------------
 

@@ -21,8 +21,8 @@ class BoundedVerifier:
     ) -> None:
         self.inner = inner
         self.timeout = float(timeout if timeout is not None else getattr(inner, "timeout", 2.0))
-        if self.timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {self.timeout}")
+        if not 0 < self.timeout < float("inf"):  # NaN fails too: it would never time out
+            raise ValueError(f"timeout must be a finite number > 0 seconds, got {self.timeout}")
         self._pool = pool
 
     @property
@@ -47,7 +47,7 @@ class BoundedVerifier:
             )
         jobs = [
             Job(self.inner, task, check_completion_type(completion))
-            for task, completion in zip(tasks, completions)
+            for task, completion in zip(tasks, completions, strict=True)
         ]
         return self.pool.run(jobs, self.timeout)
 

@@ -95,7 +95,9 @@ class FormatVerifier(BaseVerifier):
     def check(self, task: Task, completion: str) -> Verdict:
         ok = self._follows(completion)
         feedback = "" if ok else f"the answer does not follow the {self.style!r} format"
-        return Verdict(reward=float(ok), correct=ok, components={"format": float(ok)}, feedback=feedback)
+        return Verdict(
+            reward=float(ok), correct=ok, components={"format": float(ok)}, feedback=feedback
+        )
 
     def _follows(self, completion: str) -> bool:
         if self.style == "boxed":

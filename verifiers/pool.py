@@ -14,6 +14,7 @@ parent holding threads (tokenizers, torch) is never forked. Each worker caps its
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -100,10 +101,8 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.conn.send_bytes(b"")
-        except OSError:
-            pass
         self.process.join(timeout=1)
         self.kill()
 
@@ -134,8 +133,8 @@ class VerifierPool:
 
     def run(self, jobs: Sequence[Job], timeout: float) -> list[Verdict]:
         """Run every job with at most ``timeout`` seconds each; verdicts come back in order."""
-        if timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+        if not 0 < timeout < float("inf"):  # NaN fails too: it would never time out
+            raise ValueError(f"timeout must be a finite number > 0 seconds, got {timeout}")
         payloads = [self._pickle(job) for job in jobs]
         with self._lock:
             if self._closed:
@@ -149,7 +148,9 @@ class VerifierPool:
         while pending or busy:
             while pending and len(busy) < self.max_workers:
                 index = pending.popleft()
-                worker = self._idle.pop() if self._idle else _Worker(self._ctx, self.memory_limit_bytes)
+                worker = (
+                    self._idle.pop() if self._idle else _Worker(self._ctx, self.memory_limit_bytes)
+                )
                 try:
                     worker.conn.send_bytes(payloads[index])
                 except OSError:  # the idle worker died meanwhile: start another

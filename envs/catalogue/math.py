@@ -13,7 +13,7 @@ ENVS = (
     EnvSpec(
         id="math/word-problems-v0",
         entry_point="rlvr.envs.math:make_word_problems",
-        description="200 multi-step arithmetic word problems shipped as JSONL; answer in \\boxed{}.",
+        description="200 multi-step word problems shipped as JSONL; answer in \\boxed{}.",
         tags=("math", "dataset"),
     ),
 )

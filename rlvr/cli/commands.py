@@ -33,8 +33,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     for spec in specs:
         description = escape(spec.description)
         if spec.missing_dependencies():
-            description += f" [yellow](needs: {escape(spec.install_hint or ', '.join(spec.requires))})[/]"
-        table.add_row(spec.id, spec.domain, _difficulty(spec), spec.reward_kind, spec.source, description)
+            description += (
+                f" [yellow](needs: {escape(spec.install_hint or ', '.join(spec.requires))})[/]"
+            )
+        table.add_row(
+            spec.id, spec.domain, _difficulty(spec), spec.reward_kind, spec.source, description
+        )
     console.print(table)
     for message in registry.plugin_errors.values():
         console.print(f"[yellow]warning:[/] {escape(message)}")
@@ -73,7 +77,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     prompt, info = env.reset(seed=0)
     task = info["task"]
     verifier = env.unwrapped.verifier
-    console.print(f"tasks: {len(env.unwrapped.source):,}   verifier: {verifier.name} v{verifier.version}")
+    console.print(
+        f"tasks: {len(env.unwrapped.source):,}   verifier: {verifier.name} v{verifier.version}"
+    )
     console.print(Panel(escape(prompt), title=f"sample task {task.id}", title_align="left"))
     console.print(f"gold answer: {escape(json.dumps(task.answer, ensure_ascii=False))}")
     console.print(f"reference completion: {escape(env.unwrapped.reference_completion(task))}")
@@ -103,12 +109,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     with console.status(f"checking {args.env_id} ..."):
         report = check_env(args.env_id, n=args.n, seed=args.seed, kwargs=args.kwargs)
     if args.json:
-        print(json.dumps({
-            "env_id": report.env_id,
-            "passed": report.passed,
-            "latency_ms": report.latency_ms,
-            "checks": [r.__dict__ for r in report.results],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "env_id": report.env_id,
+                    "passed": report.passed,
+                    "latency_ms": report.latency_ms,
+                    "checks": [r.__dict__ for r in report.results],
+                },
+                indent=2,
+            )
+        )
     else:
         table = Table(title=f"rlvr check {report.env_id}", title_justify="left")
         for column in ("check", "result", "seconds", "detail"):
@@ -136,7 +147,9 @@ def cmd_suites(args: argparse.Namespace) -> int:
     for name in names:
         suite = make_suite(name)
         total = sum(e.weight for e in suite.envs)
-        table = Table(title=f"suite {suite.name}: {escape(suite.description)}", title_justify="left")
+        table = Table(
+            title=f"suite {suite.name}: {escape(suite.description)}", title_justify="left"
+        )
         for column in ("entry", "weight", "share"):
             table.add_column(column)
         for entry in suite.envs:

@@ -13,7 +13,7 @@ from rlvr import __version__
 
 
 def parse_kwargs(pairs: Sequence[str]) -> dict[str, Any]:
-    """``["difficulty=3", "split=test"]`` -> ``{"difficulty": 3, "split": "test"}`` (YAML values)."""
+    """``["difficulty=3", "split=test"]`` -> ``{"difficulty": 3, "split": "test"}``."""
     kwargs: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -26,16 +26,18 @@ def parse_kwargs(pairs: Sequence[str]) -> dict[str, Any]:
 def _env_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("env_id", metavar="ID", help="environment id, e.g. math/arithmetic-v0")
     parser.add_argument(
-        "-k", "--kwarg", action="append", default=[], metavar="KEY=VALUE",
+        "-k",
+        "--kwarg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="environment keyword argument (repeatable), e.g. -k difficulty=3",
     )
     parser.add_argument("--difficulty", type=int, help="shorthand for -k difficulty=N")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rlvr", description="An RL gym for verifiable reasoning."
-    )
+    parser = argparse.ArgumentParser(prog="rlvr", description="An RL gym for verifiable reasoning.")
     parser.add_argument("--version", action="version", version=f"rlvr {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -78,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.kwargs["difficulty"] = args.difficulty
         return getattr(commands, f"cmd_{args.command}")(args)
     except (RlvrError, ValidationError, ValueError, TypeError, KeyError, IndexError) as exc:
-        message = str(exc) if not isinstance(exc, KeyError) or isinstance(exc, RlvrError) else exc.args[0]
+        plain_key_error = isinstance(exc, KeyError) and not isinstance(exc, RlvrError)
+        message = exc.args[0] if plain_key_error and exc.args else str(exc)
         print(f"rlvr {args.command}: error: {message}", file=sys.stderr)
         return 2
 

@@ -23,7 +23,7 @@ import random
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rlvr.tasks.base import ProceduralSource, Problem
+from rlvr.tasks.base import Problem, ProceduralSource
 
 PROMPT = (
     "Compute the value of this expression. Multiplication and division bind tighter than addition "

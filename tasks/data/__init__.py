@@ -1,0 +1,1 @@
+"""Data files shipped with rlvr, and the scripts that build them."""

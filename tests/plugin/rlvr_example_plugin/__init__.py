@@ -1,0 +1,1 @@
+"""An example rlvr plugin: reverse a word."""
