@@ -79,7 +79,7 @@ def check_gymnasium_api(ctx: Context) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         gym_check(ctx.fresh(), skip_render_check=False)
-    relevant = [w for w in caught if "gymnasium" in str(w.filename) or "gym" in str(w.category)]
+    relevant = [w for w in caught if "WARN:" in str(w.message)]  # gymnasium's logger.warn
     if relevant:
         message = re.sub(r"\x1b\[[0-9;]*m", "", str(relevant[0].message))
         raise CheckFailed(f"gymnasium's check_env warned: {message}")
@@ -213,6 +213,7 @@ def check_env(
     from rlvr.registry import default_registry
 
     registry = registry or default_registry()
+    registry.spec(env_id)  # unknown ids are bad input, not a failed check
     report = CheckReport(env_id)
     ctx = Context(env_id, dict(kwargs or {}), n, seed, registry)
     start = time.perf_counter()

@@ -44,7 +44,7 @@ class Registry:
     def register(
         self, spec: EnvSpec | None = None, /, *, override: bool = False, **fields: Any
     ) -> EnvSpec:
-        """Add an environment: ``register(EnvSpec(...))`` or ``register(id=..., entry_point=..)``."""
+        """Add an environment: ``register(EnvSpec(...))`` or ``register(id=.., entry_point=..)``."""
         if spec is None:
             spec = EnvSpec.from_dict(fields, source=fields.pop("source", "user"))
         elif fields:

@@ -19,6 +19,11 @@ class BoundedVerifier:
     def __init__(
         self, inner: Verifier, *, timeout: float | None = None, pool: VerifierPool | None = None
     ) -> None:
+        if type(inner).__module__ == "__main__":
+            raise ValueError(
+                f"verifier class {type(inner).__name__} is defined in __main__, which worker "
+                "processes cannot import: move it into a module, or pass bounded=False"
+            )
         self.inner = inner
         self.timeout = float(timeout if timeout is not None else getattr(inner, "timeout", 2.0))
         if not 0 < self.timeout < float("inf"):  # NaN fails too: it would never time out

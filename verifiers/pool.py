@@ -1,26 +1,31 @@
 """Bounded execution: verify untrusted completions in killable worker processes.
 
-Each item gets a hard wall-clock limit. A worker that runs past it is killed (``SIGKILL``) and
-replaced, and the item gets a ``timeout`` verdict; a worker that dies gets an ``error`` verdict; an
-exception inside a verifier becomes an ``error`` verdict with the exception's text. Whatever the
-input, :meth:`VerifierPool.run` returns within (number of items / workers + 1) x timeout seconds
-plus process start-up, and never raises because of what a verifier did.
+Each item gets a hard wall-clock limit. A worker that runs past it is killed (``SIGKILL``, with
+its whole process group) and replaced, and the item gets a ``timeout`` verdict; a worker that dies
+gets an ``error`` verdict; an exception inside a verifier becomes an ``error`` verdict with the
+exception's text. Whatever the input, :meth:`VerifierPool.run` returns within about
+(items / workers + 1) x timeout seconds plus worker start-up, and never raises because of what a
+verifier did.
 
-Workers are started lazily with the ``forkserver`` method (``spawn`` where that is missing), so a
-parent holding threads (tokenizers, torch) is never forked. Each worker caps its own address space
-(``memory_limit_bytes``) so a memory bomb ends as a ``MemoryError`` inside the worker.
+Workers are fresh interpreters (``python -m rlvr.verifiers.worker``), started lazily and reused:
+never forked from the caller (which may hold threads), and never importing the caller's
+``__main__`` (so scripts need no ``if __name__ == "__main__"`` guard). They inherit ``sys.path``,
+so a verifier importable by the caller is importable by them. Each worker caps its own address
+space (``memory_limit_bytes``), so a memory bomb ends as a ``MemoryError`` inside the worker.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import multiprocessing
 import os
 import pickle
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +35,6 @@ from rlvr.types import Task, Verdict
 from rlvr.verifiers.base import Verifier
 
 DEFAULT_MEMORY_LIMIT = 4 * 1024**3
-_PRELOAD = ["rlvr.types", "rlvr.verifiers.base", "rlvr.verifiers.exact"]
 
 
 @dataclass(frozen=True)
@@ -42,68 +46,43 @@ class Job:
     completion: str
 
 
-def _limit_memory(limit: int | None) -> None:
-    if limit is None:
-        return
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
-        pass
-
-
-def _worker_main(conn: Connection, memory_limit: int | None) -> None:
-    """Loop in a worker: receive a pickled job, send back a verdict (or an error description)."""
-    _limit_memory(memory_limit)
-    while True:
-        try:
-            payload = conn.recv_bytes()
-        except (EOFError, OSError):
-            return
-        if not payload:
-            return
-        try:
-            job: Job = pickle.loads(payload)
-            verdict = job.verifier.verify(job.task, job.completion)
-            if not isinstance(verdict, Verdict):
-                raise TypeError(f"verify returned {type(verdict).__name__}, not a Verdict")
-            reply: object = verdict
-        except BaseException as exc:  # a verifier must never take the worker down
-            reply = _describe(exc)
-        try:
-            conn.send(reply)
-        except Exception as exc:  # e.g. an unpicklable verdict
-            conn.send(_describe(exc))
-
-
-def _describe(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
-    text = f"{type(exc).__name__}: {exc}"
-    return (text[:500] + " …") if len(text) > 500 else text + where
-
-
 class _Worker:
-    def __init__(self, ctx: multiprocessing.context.BaseContext, memory_limit: int | None):
-        parent, child = ctx.Pipe(duplex=True)
-        self.conn = parent
-        self.process = ctx.Process(
-            target=_worker_main, args=(child, memory_limit), name="rlvr-verifier", daemon=True
+    """One worker interpreter and the parent's end of its connection."""
+
+    def __init__(self, memory_limit: int | None) -> None:
+        parent, child = socket.socketpair()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rlvr.verifiers.worker",
+                str(child.fileno()),
+                str(memory_limit or 0),
+            ],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
         )
-        self.process.start()
         child.close()
+        self.conn = Connection(parent.detach())
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.poll()
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
         self.conn.close()
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
             self.conn.send_bytes(b"")
-        self.process.join(timeout=1)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=1)
         self.kill()
 
 
@@ -118,15 +97,9 @@ class VerifierPool:
         workers: int | None = None,
         *,
         memory_limit_bytes: int | None = DEFAULT_MEMORY_LIMIT,
-        start_method: str | None = None,
     ) -> None:
         self.max_workers = workers or max(1, min(4, os.cpu_count() or 1))
         self.memory_limit_bytes = memory_limit_bytes
-        methods = multiprocessing.get_all_start_methods()
-        method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
-        self._ctx = multiprocessing.get_context(method)
-        if method == "forkserver":
-            self._ctx.set_forkserver_preload(_PRELOAD)
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -148,9 +121,7 @@ class VerifierPool:
         while pending or busy:
             while pending and len(busy) < self.max_workers:
                 index = pending.popleft()
-                worker = (
-                    self._idle.pop() if self._idle else _Worker(self._ctx, self.memory_limit_bytes)
-                )
+                worker = self._idle.pop() if self._idle else _Worker(self.memory_limit_bytes)
                 try:
                     worker.conn.send_bytes(payloads[index])
                 except OSError:  # the idle worker died meanwhile: start another
@@ -177,7 +148,7 @@ class VerifierPool:
             reply = worker.conn.recv()
         except (EOFError, OSError):
             worker.kill()
-            code = worker.process.exitcode
+            code = worker.exitcode
             return Verdict.failure("error", f"the verifier process died (exit code {code})")
         self._idle.append(worker)
         if isinstance(reply, Verdict):

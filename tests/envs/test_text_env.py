@@ -14,6 +14,7 @@ def env(toy_source):
     return TextEnv(toy_source, ExactVerifier(), system_prompt="Be brief.", render_mode="ansi")
 
 
+@pytest.mark.filterwarnings("ignore:.*alternative render modes")
 def test_passes_gymnasium_check_env_with_unicode_prompts(toy_source):
     check_env(TextEnv(toy_source, ExactVerifier()), skip_render_check=True)
     check_env(TextEnv(toy_source, ExactVerifier(), render_mode="ansi"))

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rlvr.cli.main import main, parse_kwargs
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_table_and_json(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "math/arithmetic-v0" in out and "1-5" in out
+    code, out, _ = run(capsys, "list", "--json", "--domain", "math")
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert code == 0
+    assert rows["math/arithmetic-v0"]["difficulty"] == [1, 5]
+    assert rows["math/word-problems-v0"]["reward_kind"] == "binary"
+
+
+def test_show(capsys):
+    code, out, _ = run(capsys, "show", "math/arithmetic-v0", "--difficulty", "3")
+    assert code == 0
+    assert "task_seed" in out and "Which stream of tasks" in out and "\\boxed" in out
+
+
+def test_sample_is_deterministic(capsys):
+    _, first, _ = run(capsys, "sample", "math/arithmetic-v0", "-n", "4", "--seed", "7", "--json")
+    _, second, _ = run(capsys, "sample", "math/arithmetic-v0", "-n", "4", "--seed", "7", "--json")
+    tasks = [json.loads(line) for line in first.splitlines()]
+    assert first == second and len(tasks) == 4
+    _, other, _ = run(capsys, "sample", "math/arithmetic-v0", "-n", "4", "--seed", "8", "--json")
+    assert other != first
+
+
+def test_check_passes_and_reports_latency(capsys):
+    code, out, _ = run(capsys, "check", "math/arithmetic-v0", "-n", "5", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["passed"] is True
+    assert {c["name"] for c in report["checks"]} >= {
+        "gymnasium_api",
+        "gold_scores_1",
+        "known_bad_scores_0",
+        "determinism",
+    }
+    assert report["latency_ms"]["p99"] > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["show", "math/arithmetc-v0"], "Did you mean math/arithmetic-v0"),
+        (["sample", "math/arithmetic-v0", "-k", "difficulty=9"], "difficulty"),
+        (["sample", "math/arithmetic-v0", "-k", "colour=red"], "colour"),
+        (["sample", "math/arithmetic-v0", "-k", "nonsense"], "KEY=VALUE"),
+        (["check", "math/arithmetic-v7"], "versions that are: math/arithmetic-v0"),
+        (["suites", "nope"], "no suite named 'nope'"),
+    ],
+)
+def test_bad_input_gives_clear_errors(capsys, argv, match):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert match in err and "Traceback" not in err
+
+
+def test_failing_check_exits_non_zero(capsys, monkeypatch):
+    from rlvr.verifiers.exact import NumericVerifier
+
+    monkeypatch.setattr(NumericVerifier, "reference_completion", lambda self, task: "\\boxed{0.5}")
+    code, out, _ = run(capsys, "check", "math/arithmetic-v0", "-n", "3", "-k", "bounded=false")
+    assert code == 1
+    assert "FAILED" in out and "gold_scores_1" in out
+
+
+def test_parse_kwargs():
+    assert parse_kwargs(["a=1", "b=x", "c=true", "d=[1, 2]", "e="]) == {
+        "a": 1,
+        "b": "x",
+        "c": True,
+        "d": [1, 2],
+        "e": "",
+    }
+
+
+def test_console_script_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "rlvr.cli.main", "suites"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "math-eval" in result.stdout
