@@ -91,7 +91,7 @@ def test_builtin_and_yaml_and_registered_suites(tmp_path):
     assert make_suite(path).keys == ["math/arithmetic-v0[difficulty=2]"]
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [unclosed\n")
-    with pytest.raises(ValueError, match="bad.yaml"):
+    with pytest.raises(ValueError, match=r"bad\.yaml"):
         make_suite(bad)
     register_suite({"name": "registered-test", "envs": [{"id": "math/arithmetic-v0"}]})
     assert "registered-test" in list_suites()
