@@ -74,6 +74,17 @@ def _number_spray(last: str) -> str:
     return "Trying values: " + ", ".join(str(i) for i in range(2, 40, 3)) + f", then {last}"
 
 
+def _answer_hacks(gold: str, other: str, spray_last: str) -> dict[str, str]:
+    """Completions that mention or hedge around the gold but do not commit to it alone."""
+    return {
+        "wrong": f"The answer is \\boxed{{{other}}}.",
+        "multi_box": f"\\boxed{{{gold}}}\\boxed{{{other}}}",
+        "or_answers": f"\\boxed{{{gold} or {other}}}",
+        "digit_spray": f"{gold}? " + _number_spray(spray_last),
+        "gold_in_text": f"The answer is not {other}. I considered {gold} too. \\boxed{{{other}}}",
+    }
+
+
 class ExactVerifier(BaseVerifier):
     """Reward 1 when the final answer equals the gold after :func:`normalize_text`."""
 
@@ -103,15 +114,7 @@ class ExactVerifier(BaseVerifier):
         gold = normalize_text(str(task.answer))
         other = gold + "x"
         last = "0" if gold != "0" else "1"
-        bad.update(
-            wrong=f"The answer is \\boxed{{{other}}}.",
-            multi_box=f"\\boxed{{{gold}}}\\boxed{{{other}}}",
-            or_answers=f"\\boxed{{{gold} or {other}}}",
-            digit_spray=f"{gold}? " + _number_spray(last),
-            gold_in_text=(
-                f"The answer is not {other}. I considered {gold} too. \\boxed{{{other}}}"
-            ),
-        )
+        bad.update(_answer_hacks(gold, other, spray_last=last))
         return bad
 
 
@@ -148,15 +151,7 @@ class NumericVerifier(BaseVerifier):
         if gold is None:
             return bad
         shown, other = str(task.answer), _format_number(gold + 1)
-        bad.update(
-            wrong=f"The answer is \\boxed{{{other}}}.",
-            multi_box=f"\\boxed{{{shown}}}\\boxed{{{other}}}",
-            or_answers=f"\\boxed{{{shown} or {other}}}",
-            digit_spray=f"{shown}? " + _number_spray(other),
-            gold_in_text=(
-                f"The answer is not {other}. I considered {shown} too. \\boxed{{{other}}}"
-            ),
-        )
+        bad.update(_answer_hacks(shown, other, spray_last=other))
         if gold != 0:
             bad["negated"] = f"The answer is \\boxed{{{_format_number(-gold)}}}."
         return bad
