@@ -36,8 +36,9 @@ __all__ = [  # noqa: RUF022 (grouped by topic)
     "list_suites",
     "make_suite",
     "register_suite",
-    # checking
+    # records and checking
     "check_env",
+    "reverify",
 ]
 
 _LAZY = {
@@ -50,11 +51,13 @@ _LAZY = {
     "make_suite": "rlvr.suite",
     "register_suite": "rlvr.suite",
     "check_env": "rlvr.check",
+    "reverify": "rlvr.rollout",
 }
 _SUBMODULES = {"verifiers", "envs", "tasks", "trainers", "errors", "registry", "suite", "check"}
 
 if TYPE_CHECKING:
     from rlvr.check import check_env
+    from rlvr.rollout import reverify
     from rlvr.spec import EnvSpec
     from rlvr.suite import Suite, list_suites, make_suite, register_suite
     from rlvr.types import RolloutRecord, Task, Verdict

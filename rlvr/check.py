@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rlvr.errors import EnvCheckError
+from rlvr.rollout import make_record, reverify
 from rlvr.types import RolloutRecord, Task
 
 
@@ -135,17 +136,14 @@ def check_gold(ctx: Context) -> str:
                 f"step(reference completion {completion[:80]!r}) for task {task.id} gave reward "
                 f"{reward} (status {verdict.status}: {verdict.feedback or 'no feedback'})"
             )
-        record = RolloutRecord(
-            env_id=ctx.env_id,
-            env_version=0,
-            verifier=env.unwrapped.verifier.name,
-            verifier_version=env.unwrapped.verifier.version,
-            task=task,
-            completion=completion,
-            verdict=verdict,
-        )
-        if RolloutRecord.model_validate_json(record.model_dump_json()) != record:
+        record = make_record(env, task, verdict, completion=completion)
+        stored = RolloutRecord.model_validate_json(record.model_dump_json())
+        if stored != record:
             raise CheckFailed(f"the rollout record of task {task.id} does not survive JSON")
+        if reverify(stored, env).verdict != verdict:
+            raise CheckFailed(
+                f"re-verifying the stored record of task {task.id} changed its verdict"
+            )
         json.dumps(task.answer)
     return "reference completions score 1.0 and their records round-trip through JSON"
 

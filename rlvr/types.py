@@ -83,7 +83,7 @@ class RolloutRecord(BaseModel):
     """One (task, completion, verdict) with everything needed to re-verify it later.
 
     ``env_version`` and ``verifier_version`` say which behaviour produced the verdict; a record
-    verified by an older verifier can be re-verified with :func:`rlvr.reverify`.
+    verified by an older verifier can be judged again with :func:`rlvr.reverify`.
     """
 
     model_config = ConfigDict(extra="forbid")
