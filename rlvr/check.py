@@ -90,6 +90,10 @@ def check_gymnasium_api(ctx: Context) -> str:
 def check_gymnasium_make(ctx: Context) -> str:
     import gymnasium
 
+    from rlvr.registry import default_registry
+
+    if ctx.registry is not default_registry():
+        return "skipped: only the default registry is bridged to gymnasium"
     env = gymnasium.make(ctx.env_id, **ctx.kwargs)
     prompt, info = env.reset(seed=ctx.seed)
     if not isinstance(prompt, str) or not isinstance(info.get("task"), Task):
@@ -160,9 +164,13 @@ def check_known_bad(ctx: Context) -> str:
             _, reward, _, _, info = env.step(completion)
             elapsed = time.perf_counter() - start
             verdict = info["verdict"]
-            if reward != 0.0 or verdict.correct:
+            # Opt-in shaping (e.g. a format component) may pay a little for a wrong answer;
+            # correctness may not.
+            correctness = verdict.components.get("correctness", reward)
+            if correctness != 0.0 or verdict.correct:
                 raise CheckFailed(
-                    f"known-bad completion {name!r} for task {task.id} scored {reward}"
+                    f"known-bad completion {name!r} for task {task.id} scored {reward} "
+                    f"(correctness {correctness})"
                 )
             if verdict.status == "error":
                 raise CheckFailed(

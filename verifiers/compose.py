@@ -101,10 +101,14 @@ class FormatVerifier(BaseVerifier):
 
     def _follows(self, completion: str) -> bool:
         if self.style == "boxed":
-            return len([b for b in find_boxed(strip_think(completion)) if b.strip()]) == 1
+            return _one_nonempty(find_boxed(strip_think(completion)))
         if self.style == "answer_tag":
-            return len(find_tagged(strip_think(completion))) == 1
+            return _one_nonempty(find_tagged(strip_think(completion)))
         text = completion.strip()
         if not text.startswith("<think>") or text.count("</think>") != 1:
             return False
-        return len(find_tagged(text.split("</think>", 1)[1])) == 1
+        return _one_nonempty(find_tagged(text.split("</think>", 1)[1]))
+
+
+def _one_nonempty(candidates: list[str]) -> bool:
+    return len(candidates) == 1 and bool(candidates[0].strip())

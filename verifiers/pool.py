@@ -33,8 +33,11 @@ from multiprocessing.connection import Connection, wait
 
 from rlvr.types import Task, Verdict
 from rlvr.verifiers.base import Verifier
+from rlvr.verifiers.worker import READY
 
 DEFAULT_MEMORY_LIMIT = 4 * 1024**3
+STARTUP_TIMEOUT = 60.0
+"""Seconds a new worker may take to start; an item's own limit starts once its worker is up."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,25 @@ class Job:
     verifier: Verifier
     task: Task
     completion: str
+
+
+@dataclass
+class _InFlight:
+    """An item handed to a worker: which item, until when, and whether the worker is starting."""
+
+    worker: _Worker
+    index: int
+    deadline: float
+    starting: bool
+
+    def overran(self, timeout: float) -> Verdict:
+        if self.starting:
+            return Verdict.failure(
+                "error", f"the verifier process did not start within {STARTUP_TIMEOUT:g} s"
+            )
+        return Verdict.failure(
+            "timeout", f"verification took longer than {timeout:g} s and was stopped"
+        )
 
 
 class _Worker:
@@ -117,39 +139,74 @@ class VerifierPool:
     def _run_locked(self, payloads: list[bytes], timeout: float) -> list[Verdict]:
         results: list[Verdict | None] = [None] * len(payloads)
         pending = deque(range(len(payloads)))
-        busy: dict[Connection, tuple[_Worker, int, float]] = {}
-        while pending or busy:
-            while pending and len(busy) < self.max_workers:
-                index = pending.popleft()
-                worker = self._idle.pop() if self._idle else _Worker(self.memory_limit_bytes)
-                try:
-                    worker.conn.send_bytes(payloads[index])
-                except OSError:  # the idle worker died meanwhile: start another
-                    worker.kill()
-                    pending.appendleft(index)
-                    continue
-                busy[worker.conn] = (worker, index, time.monotonic() + timeout)
-            next_deadline = min(deadline for _, _, deadline in busy.values())
-            for conn in wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic())):
-                worker, index, _ = busy.pop(conn)  # type: ignore[index]
-                results[index] = self._receive(worker)
-            now = time.monotonic()
-            for conn, (worker, index, deadline) in list(busy.items()):
-                if now >= deadline:
-                    del busy[conn]
-                    worker.kill()
-                    results[index] = Verdict.failure(
-                        "timeout", f"verification took longer than {timeout:g} s and was stopped"
-                    )
+        in_flight: dict[Connection, _InFlight] = {}
+        try:
+            while pending or in_flight:
+                while pending and len(in_flight) < self.max_workers:
+                    item = self._dispatch(pending.popleft(), payloads, timeout)
+                    in_flight[item.worker.conn] = item
+                next_deadline = min(item.deadline for item in in_flight.values())
+                for conn in wait(list(in_flight), max(0.0, next_deadline - time.monotonic())):
+                    item = in_flight.pop(conn)  # type: ignore[call-overload]
+                    if item.starting:
+                        failure = self._started(item, payloads, timeout)
+                        if failure is None:
+                            in_flight[conn] = item  # type: ignore[index]
+                        else:
+                            results[item.index] = failure
+                    else:
+                        results[item.index] = self._receive(item.worker)
+                now = time.monotonic()
+                for conn, item in list(in_flight.items()):
+                    if now >= item.deadline:
+                        del in_flight[conn]
+                        item.worker.kill()
+                        results[item.index] = item.overran(timeout)
+        except BaseException:  # e.g. KeyboardInterrupt: never leave a worker running an item
+            for item in in_flight.values():
+                item.worker.kill()
+            raise
         return results  # type: ignore[return-value]
+
+    def _dispatch(self, index: int, payloads: list[bytes], timeout: float) -> _InFlight:
+        """Send item ``index`` to an idle worker, or start a worker that will get it once up."""
+        while self._idle:
+            worker = self._idle.pop()
+            try:
+                worker.conn.send_bytes(payloads[index])
+            except OSError:  # it died while idle: try another
+                worker.kill()
+                continue
+            return _InFlight(worker, index, time.monotonic() + timeout, starting=False)
+        worker = _Worker(self.memory_limit_bytes)
+        return _InFlight(worker, index, time.monotonic() + STARTUP_TIMEOUT, starting=True)
+
+    @staticmethod
+    def _started(item: _InFlight, payloads: list[bytes], timeout: float) -> Verdict | None:
+        """A new worker said it is up: send it its item, whose clock starts now."""
+        try:
+            hello = item.worker.conn.recv_bytes()
+            if hello != READY:
+                raise OSError(f"unexpected greeting {hello[:40]!r}")
+            item.worker.conn.send_bytes(payloads[item.index])
+        except (EOFError, OSError) as exc:
+            item.worker.kill()
+            return Verdict.failure(
+                "error",
+                f"the verifier process failed to start ({exc or 'it exited'}, "
+                f"exit code {item.worker.exitcode})",
+            )
+        item.starting, item.deadline = False, time.monotonic() + timeout
+        return None
 
     def _receive(self, worker: _Worker) -> Verdict:
         try:
             reply = worker.conn.recv()
         except (EOFError, OSError):
             worker.kill()
-            code = worker.exitcode
-            return Verdict.failure("error", f"the verifier process died (exit code {code})")
+            return Verdict.failure(
+                "error", f"the verifier process died (exit code {worker.exitcode})"
+            )
         self._idle.append(worker)
         if isinstance(reply, Verdict):
             return reply

@@ -9,12 +9,17 @@ it together with anything it started.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
+import threading
+import time
 import traceback
 from multiprocessing.connection import Connection
 
 from rlvr.types import Verdict
+
+READY = b"ready"  # the pool's rlvr.verifiers.pool.READY: sent once, when the worker is up
 
 
 def describe(exc: BaseException) -> str:
@@ -60,10 +65,24 @@ def serve(conn: Connection) -> None:
             conn.send(describe(exc))
 
 
+def exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """Exit at once if the pool's process dies (then nobody would ever stop this worker)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="rlvr-parent-watch", daemon=True).start()
+
+
 def main(argv: list[str]) -> None:
     fd, memory_limit = int(argv[1]), int(argv[2])
+    exit_with_parent(os.getppid())
     limit_memory(memory_limit)
-    serve(Connection(fd))
+    conn = Connection(fd)
+    conn.send_bytes(READY)
+    serve(conn)
 
 
 if __name__ == "__main__":
