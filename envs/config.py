@@ -44,6 +44,13 @@ class EnvConfig(BaseModel):
         description="Verify in killable worker processes (True) or in the calling process (False, "
         "only for trusted completions).",
     )
+    format_weight: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Weight of an opt-in format component (exactly one non-empty \\boxed{} "
+        "answer) next to correctness (weight 1); 0 leaves the reward to correctness alone.",
+    )
 
     def env_options(self) -> dict[str, Any]:
         """The options :class:`rlvr.envs.TextEnv` takes directly."""
@@ -54,10 +61,17 @@ class EnvConfig(BaseModel):
         }
 
     def verifier(self, name: str, **kwargs: Any):
-        """The verifier ``name``, bounded or not as configured."""
+        """The verifier ``name`` with the configured format component, bounded or not."""
         from rlvr import verifiers
+        from rlvr.verifiers.bounded import BoundedVerifier
+        from rlvr.verifiers.compose import CompositeVerifier, FormatVerifier
 
-        return verifiers.get(name, bounded=self.bounded, timeout=self.verify_timeout, **kwargs)
+        verifier = verifiers.get(name, bounded=False, **kwargs)
+        if self.format_weight > 0:
+            verifier = CompositeVerifier(
+                {"correctness": (verifier, 1.0), "format": (FormatVerifier(), self.format_weight)}
+            )
+        return BoundedVerifier(verifier, timeout=self.verify_timeout) if self.bounded else verifier
 
 
 def validate(config_cls: type[EnvConfig], env_id: str, kwargs: dict[str, Any]) -> Any:

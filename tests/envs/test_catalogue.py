@@ -48,3 +48,21 @@ def test_word_problem_splits_are_disjoint():
     test_ids = {test[i].id for i in range(len(test))}
     assert not train_ids & test_ids and len(train_ids | test_ids) == 200
     assert 20 <= len(test_ids) <= 60
+
+
+def test_format_weight_adds_an_opt_in_format_component():
+    env = rlvr.make("math/arithmetic-v0", format_weight=0.25, difficulty=2)
+    _, info = env.reset(seed=3)
+    gold = info["task"].answer
+    rewards = {}
+    for name, completion in {
+        "boxed": f"\\boxed{{{gold}}}",
+        "plain": f"The answer is {gold}",
+        "wrong_boxed": f"\\boxed{{{int(gold) + 1}}}",
+    }.items():
+        env.reset(seed=3)
+        _, rewards[name], _, _, step_info = env.step(completion)
+        if name == "wrong_boxed":
+            assert step_info["verdict"].components == {"correctness": 0.0, "format": 1.0}
+    assert rewards == {"boxed": 1.0, "plain": 1 / 1.25, "wrong_boxed": 0.25 / 1.25}
+    assert rlvr.check_env("math/arithmetic-v0", n=5, kwargs={"format_weight": 0.25}).passed
