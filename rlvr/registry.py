@@ -119,11 +119,11 @@ class Registry:
 
     def make(self, env_id: str, **kwargs: Any) -> Any:
         """Build the environment ``env_id`` with ``kwargs`` over its registered defaults."""
-        from rlvr.verifiers import load_attr
+        from rlvr.spec import load_entry_point
 
         spec = self.spec(env_id)
         spec.check_available()
-        factory = load_attr(spec.entry_point)
+        factory = load_entry_point(spec.entry_point)
         env = factory(**{**spec.kwargs, **kwargs})
         _attach_spec(env, spec, kwargs)
         return env

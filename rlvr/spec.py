@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -106,3 +107,17 @@ class EnvSpec:
             "available": not self.missing_dependencies(),
             "install_hint": self.install_hint,
         }
+
+
+def load_entry_point(entry_point: str) -> Any:
+    """Import ``"module:attr"`` and return the attribute (``attr`` may be dotted)."""
+    module_name, sep, attr = entry_point.partition(":")
+    if not sep or not module_name or not attr:
+        raise ValueError(f"an entry point looks like 'module:attr', got {entry_point!r}")
+    value: Any = importlib.import_module(module_name)
+    for part in attr.split("."):
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            raise ImportError(f"{entry_point}: {module_name!r} has no attribute {attr!r}") from None
+    return value

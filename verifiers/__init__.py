@@ -8,11 +8,11 @@ verifier, which runs in the calling process.
 from __future__ import annotations
 
 import difflib
-import importlib
 from importlib.metadata import entry_points
 from typing import Any
 
 from rlvr.errors import VerifierNotFound
+from rlvr.spec import load_entry_point
 from rlvr.verifiers.base import MAX_COMPLETION_CHARS, BaseVerifier, Verifier
 
 __all__ = [
@@ -62,16 +62,6 @@ def names() -> list[str]:
     return sorted(_registered)
 
 
-def load_attr(entry_point: str) -> Any:
-    """Import ``"module:attr"`` and return the attribute."""
-    module_name, _, attr = entry_point.partition(":")
-    module = importlib.import_module(module_name)
-    try:
-        return getattr(module, attr)
-    except AttributeError:
-        raise ImportError(f"{module_name!r} has no attribute {attr!r} ({entry_point})") from None
-
-
 def get(
     name: str, *, bounded: bool = True, timeout: float | None = None, **kwargs: Any
 ) -> Verifier:
@@ -85,7 +75,7 @@ def get(
         close = difflib.get_close_matches(name, list(_registered), n=3, cutoff=0.4)
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         raise VerifierNotFound(f"no verifier named {name!r}.{hint} Known: {', '.join(names())}")
-    verifier = load_attr(_registered[name])(**kwargs)
+    verifier = load_entry_point(_registered[name])(**kwargs)
     if not bounded:
         return verifier
     from rlvr.verifiers.bounded import BoundedVerifier

@@ -46,9 +46,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _options_table(spec: Any) -> Table | None:
-    from rlvr.verifiers import load_attr
+    from rlvr.spec import load_entry_point
 
-    model = getattr(load_attr(spec.entry_point), "config_model", None)
+    model = getattr(load_entry_point(spec.entry_point), "config_model", None)
     if model is None:
         return None
     table = Table(title="options (rlvr.make kwargs, or -k KEY=VALUE)", title_justify="left")

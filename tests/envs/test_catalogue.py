@@ -18,9 +18,9 @@ def test_every_environment_passes_check(env_id):
 
 @pytest.mark.parametrize("spec", BUILTIN_ENVS, ids=lambda s: s.id)
 def test_builtin_factories_document_every_option(spec):
-    from rlvr.verifiers import load_attr
+    from rlvr.spec import load_entry_point
 
-    model = load_attr(spec.entry_point).config_model
+    model = load_entry_point(spec.entry_point).config_model
     undocumented = [name for name, f in model.model_fields.items() if not f.description]
     assert undocumented == []
 
