@@ -30,6 +30,7 @@ _BUILTIN: dict[str, str] = {
     "exact": "rlvr.verifiers.exact:ExactVerifier",
     "numeric": "rlvr.verifiers.exact:NumericVerifier",
     "format": "rlvr.verifiers.compose:FormatVerifier",
+    "math": "rlvr.verifiers.math_verifier:MathVerifier",
 }
 _registered: dict[str, str] = dict(_BUILTIN)
 _plugins_loaded = False

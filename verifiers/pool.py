@@ -149,7 +149,7 @@ class VerifierPool:
                 for conn in wait(list(in_flight), max(0.0, next_deadline - time.monotonic())):
                     item = in_flight.pop(conn)  # type: ignore[call-overload]
                     if item.starting:
-                        failure = self._started(item, payloads, timeout)
+                        failure = self._started(item, timeout)
                         if failure is None:
                             in_flight[conn] = item  # type: ignore[index]
                         else:
@@ -169,7 +169,7 @@ class VerifierPool:
         return results  # type: ignore[return-value]
 
     def _dispatch(self, index: int, payloads: list[bytes], timeout: float) -> _InFlight:
-        """Send item ``index`` to an idle worker, or start a worker that will get it once up."""
+        """Send item ``index`` to an idle worker, or to a new one (whose clock starts when up)."""
         while self._idle:
             worker = self._idle.pop()
             try:
@@ -179,16 +179,17 @@ class VerifierPool:
                 continue
             return _InFlight(worker, index, time.monotonic() + timeout, starting=False)
         worker = _Worker(self.memory_limit_bytes)
+        with contextlib.suppress(OSError):  # a worker that died at once is noticed by _started
+            worker.conn.send_bytes(payloads[index])
         return _InFlight(worker, index, time.monotonic() + STARTUP_TIMEOUT, starting=True)
 
     @staticmethod
-    def _started(item: _InFlight, payloads: list[bytes], timeout: float) -> Verdict | None:
-        """A new worker said it is up: send it its item, whose clock starts now."""
+    def _started(item: _InFlight, timeout: float) -> Verdict | None:
+        """A new worker has started and loaded its item: the item's own clock starts now."""
         try:
             hello = item.worker.conn.recv_bytes()
             if hello != READY:
                 raise OSError(f"unexpected greeting {hello[:40]!r}")
-            item.worker.conn.send_bytes(payloads[item.index])
         except (EOFError, OSError) as exc:
             item.worker.kill()
             return Verdict.failure(

@@ -19,7 +19,8 @@ from multiprocessing.connection import Connection
 
 from rlvr.types import Verdict
 
-READY = b"ready"  # the pool's rlvr.verifiers.pool.READY: sent once, when the worker is up
+READY = b"ready"
+"""Sent once, when the worker has started and loaded its first job."""
 
 
 def describe(exc: BaseException) -> str:
@@ -43,7 +44,13 @@ def limit_memory(limit: int | None) -> None:
 
 
 def serve(conn: Connection) -> None:
-    """Answer jobs until the connection closes or an empty message arrives."""
+    """Answer jobs until the connection closes or an empty message arrives.
+
+    After unpickling its first job (which imports the verifier's modules) the worker sends
+    ``READY``: the pool starts that item's clock only then, so start-up and imports are never
+    charged to a completion.
+    """
+    greeted = False
     while True:
         try:
             payload = conn.recv_bytes()
@@ -52,7 +59,12 @@ def serve(conn: Connection) -> None:
         if not payload:
             return
         try:
-            job = pickle.loads(payload)
+            try:
+                job = pickle.loads(payload)
+            finally:
+                if not greeted:
+                    conn.send_bytes(READY)
+                    greeted = True
             verdict = job.verifier.verify(job.task, job.completion)
             if not isinstance(verdict, Verdict):
                 raise TypeError(f"verify returned {type(verdict).__name__}, not a Verdict")
@@ -80,9 +92,7 @@ def main(argv: list[str]) -> None:
     fd, memory_limit = int(argv[1]), int(argv[2])
     exit_with_parent(os.getppid())
     limit_memory(memory_limit)
-    conn = Connection(fd)
-    conn.send_bytes(READY)
-    serve(conn)
+    serve(Connection(fd))
 
 
 if __name__ == "__main__":
