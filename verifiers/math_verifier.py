@@ -49,6 +49,7 @@ from rlvr.verifiers.exact import (
 )
 from rlvr.verifiers.extract import extract_answer, normalize_text
 from rlvr.verifiers.mathequiv import Rules, equivalent, mp_value
+from rlvr.verifiers.mathform import FORMS, form_problem
 from rlvr.verifiers.mathlex import split_top_level
 from rlvr.verifiers.mathparse import (
     ANSWER_TYPES,
@@ -67,6 +68,8 @@ from rlvr.verifiers.numbers import parse_number
 
 CACHE_SIZE = 65_536
 TEXT = "text"
+QUESTION_KEYS = ("expression", "equation", "fraction", "decimal")
+"""Task metadata keys that hold (part of) the question: their values are known-bad answers."""
 _KIND_EXPECT = {"scalar": None, "union": "interval"}  # other kinds are their own answer type
 
 
@@ -84,6 +87,7 @@ class _Spec:
     units: tuple[str, ...] = ()
     variable: str = "x"
     case_sensitive: bool = True
+    form: str | None = None
 
     @classmethod
     def of(cls, metadata: Mapping[str, Any], tolerance: float | None, part: int | None) -> _Spec:
@@ -113,7 +117,10 @@ class _Spec:
             raise GoldError("variable cannot be 'e', which is Euler's number")
         percent = metadata.get("percent") is True and answer_type in (None, "number")
         case_sensitive = metadata.get("case_sensitive", True) is not False
-        return cls(answer_type, tol, percent, tuple(unit), variable, case_sensitive)
+        form = metadata.get("form")
+        if form is not None and form not in FORMS:
+            raise GoldError(f"unknown form {form!r}; known: {', '.join(FORMS)}")
+        return cls(answer_type, tol, percent, tuple(unit), variable, case_sensitive, form)
 
     def rules(self, seed: int) -> Rules:
         variable = self.variable if self.answer_type == "antiderivative" else None
@@ -160,7 +167,8 @@ def _judge_answer(gold: str, answer: str, spec: _Spec) -> tuple[bool, str]:
     if spec.answer_type in (None, "number", "expression"):
         a, g = parse_number(answer), parse_number(gold)
         if a is not None and g is not None:
-            return _outcome(equivalent(Scalar(_rational(g)), Scalar(_rational(a)), rules), answer)
+            same = equivalent(Scalar(_rational(g)), Scalar(_rational(a)), rules)
+            return _with_form(same, answer, gold, spec)
     gold_value = _gold_value(gold, spec)
     expect = spec.answer_type or _KIND_EXPECT.get(gold_value.kind, gold_value.kind)
     try:
@@ -171,6 +179,29 @@ def _judge_answer(gold: str, answer: str, spec: _Spec) -> tuple[bool, str]:
         same = equivalent(gold_value, value, rules)
     except Exception as exc:  # sympy/mpmath internals on hostile input: a wrong answer
         return False, f"incorrect: could not compare {_show(answer)} ({type(exc).__name__})"
+    return _with_form(same, answer, gold, spec, value, gold_value)
+
+
+def _with_form(
+    same: bool,
+    answer: str,
+    gold: str,
+    spec: _Spec,
+    value: MathValue | None = None,
+    gold_value: MathValue | None = None,
+) -> tuple[bool, str]:
+    """The outcome, after the form rules of :mod:`rlvr.verifiers.mathform` for equal answers."""
+    if same:
+        problem = form_problem(
+            answer,
+            gold,
+            spec.answer_type,
+            spec.form,
+            getattr(value, "expr", None),
+            getattr(gold_value, "expr", None),
+        )
+        if problem is not None:
+            return False, f"incorrect: {problem}"
     return _outcome(same, answer)
 
 
@@ -320,6 +351,10 @@ class MathVerifier(BaseVerifier):
                 parts = [text for text, _ in golds]
                 parts[i] = next(iter(w.values()))
                 bad[f"part_{i + 1}_wrong"] = f"The answer is \\boxed{{{', '.join(parts)}}}."
+        for key in QUESTION_KEYS:  # copying the question back must not pass for its answer
+            value = task.metadata.get(key)
+            if isinstance(value, str) and normalize_text(value) != normalize_text(gold):
+                bad[f"echo_{key}"] = f"The answer is \\boxed{{{value}}}."
         return bad
 
 
