@@ -83,3 +83,37 @@ def procedural(env_id: str, source: str, verifier: str = "math"):
 
     make.__doc__ = f"``{env_id}``: tasks from ``{source}``, judged by the ``{verifier}`` verifier."
     return make
+
+
+make_fractions = procedural("math/fractions-v0", "rlvr.tasks.math.fractions:FractionsSource")
+make_powers_roots = procedural("math/powers-roots-v0", "rlvr.tasks.math.powers:PowersSource")
+make_linear_equations = procedural(
+    "math/linear-equations-v0", "rlvr.tasks.math.linear:LinearEquationSource"
+)
+make_linear_systems = procedural(
+    "math/linear-systems-v0", "rlvr.tasks.math.systems:LinearSystemSource"
+)
+make_polynomial_roots = procedural(
+    "math/polynomial-roots-v0", "rlvr.tasks.math.polynomials:PolynomialRootsSource"
+)
+make_polynomial_ops = procedural(
+    "math/polynomial-ops-v0", "rlvr.tasks.math.polynomial_ops:PolynomialOpsSource"
+)
+make_derivatives = procedural("math/derivatives-v0", "rlvr.tasks.math.derivatives:DerivativeSource")
+make_integrals = procedural("math/integrals-v0", "rlvr.tasks.math.integrals:IntegralSource")
+make_limits = procedural("math/limits-v0", "rlvr.tasks.math.limits:LimitSource")
+make_sequences = procedural("math/sequences-series-v0", "rlvr.tasks.math.sequences:SequenceSource")
+make_number_theory = procedural(
+    "math/number-theory-v0", "rlvr.tasks.math.number_theory:NumberTheorySource"
+)
+make_combinatorics = procedural(
+    "math/combinatorics-probability-v0", "rlvr.tasks.math.combinatorics:CombinatoricsSource"
+)
+make_geometry = procedural("math/geometry-v0", "rlvr.tasks.math.geometry:GeometrySource")
+make_base_conversion = procedural(
+    "math/base-conversion-v0", "rlvr.tasks.math.bases:BaseConversionSource"
+)
+make_matrices = procedural("math/matrices-v0", "rlvr.tasks.math.matrices:MatrixSource")
+make_word_problems_gen = procedural(
+    "math/word-problems-gen-v0", "rlvr.tasks.math.word_problems:WordProblemSource"
+)

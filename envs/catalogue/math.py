@@ -2,6 +2,17 @@
 
 from rlvr.spec import EnvSpec
 
+
+def _procedural(name: str, factory: str, description: str) -> EnvSpec:
+    return EnvSpec(
+        id=f"math/{name}-v0",
+        entry_point=f"rlvr.envs.math:{factory}",
+        description=description,
+        difficulty=(1, 5),
+        tags=("math", "procedural"),
+    )
+
+
 ENVS = (
     EnvSpec(
         id="math/arithmetic-v0",
@@ -15,5 +26,25 @@ ENVS = (
         entry_point="rlvr.envs.math:make_word_problems",
         description="200 multi-step word problems shipped as JSONL; answer in \\boxed{}.",
         tags=("math", "dataset"),
+    ),
+    _procedural("fractions", "make_fractions", "Arithmetic on fractions and decimals."),
+    _procedural("powers-roots", "make_powers_roots", "Powers, roots and simplified radicals."),
+    _procedural("linear-equations", "make_linear_equations", "Solve a linear equation for x."),
+    _procedural("linear-systems", "make_linear_systems", "Solve 2x2 to 4x4 linear systems."),
+    _procedural("polynomial-roots", "make_polynomial_roots", "All real roots, as a set."),
+    _procedural("polynomial-ops", "make_polynomial_ops", "Expand or factor polynomials."),
+    _procedural("derivatives", "make_derivatives", "Differentiate functions of x."),
+    _procedural("integrals", "make_integrals", "Definite (exact) and indefinite integrals."),
+    _procedural("limits", "make_limits", "Limits at a point and at infinity."),
+    _procedural("sequences-series", "make_sequences", "Terms and sums of sequences and series."),
+    _procedural("number-theory", "make_number_theory", "gcd, lcm, modular arithmetic, primes."),
+    _procedural(
+        "combinatorics-probability", "make_combinatorics", "Counting and exact probabilities."
+    ),
+    _procedural("geometry", "make_geometry", "Areas, lengths, volumes, Pythagoras (exact)."),
+    _procedural("base-conversion", "make_base_conversion", "Convert numbers between bases 2-16."),
+    _procedural("matrices", "make_matrices", "Determinants, inverses and products."),
+    _procedural(
+        "word-problems-gen", "make_word_problems_gen", "Multi-step word problems from templates."
     ),
 )
