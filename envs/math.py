@@ -117,3 +117,50 @@ make_matrices = procedural("math/matrices-v0", "rlvr.tasks.math.matrices:MatrixS
 make_word_problems_gen = procedural(
     "math/word-problems-gen-v0", "rlvr.tasks.math.word_problems:WordProblemSource"
 )
+
+
+class DatasetConfig(EnvConfig):
+    """Options of the dataset-backed math environments."""
+
+    path: str = Field(
+        description="A local .jsonl/.json/.csv/.parquet file, a dataset folder, or a hub dataset "
+        "name (hub names need a network)."
+    )
+    config: str | None = Field(None, description="Hub configuration; ignored for local files.")
+    hub_split: str = Field("test", description="Which split of a hub dataset to load.")
+    split: Literal["all", "train", "test"] = Field(
+        "all", description="rlvr's own disjoint train/test split of the rows (20% test)."
+    )
+
+
+class GSM8KConfig(DatasetConfig):
+    path: str = Field("openai/gsm8k", description=DatasetConfig.model_fields["path"].description)
+    config: str | None = Field("main", description="Hub configuration; ignored for local files.")
+
+
+class CompetitionMathConfig(DatasetConfig):
+    path: str = Field(
+        "HuggingFaceH4/MATH-500", description=DatasetConfig.model_fields["path"].description
+    )
+
+
+def _dataset_env(loader: str, config: DatasetConfig) -> TextEnv:
+    from rlvr.tasks.math import loaders
+
+    hub = {} if loaders.is_local_file(config.path) else {"config": config.config}
+    source = getattr(loaders, loader)(
+        config.path, split=config.split, hub_split=config.hub_split, **hub
+    )
+    return TextEnv(source, config.verifier("math"), **config.env_options())
+
+
+@env_factory("math/gsm8k-v0", GSM8KConfig)
+def make_gsm8k(config: GSM8KConfig) -> TextEnv:
+    """``math/gsm8k-v0``: GSM8K-format word problems (final answer after ``####``)."""
+    return _dataset_env("gsm8k", config)
+
+
+@env_factory("math/competition-v0", CompetitionMathConfig)
+def make_competition_math(config: CompetitionMathConfig) -> TextEnv:
+    """``math/competition-v0``: MATH-format problems (gold in the solution's last box)."""
+    return _dataset_env("math_dataset", config)

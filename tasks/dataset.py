@@ -194,12 +194,23 @@ class DatasetSource:
 
     @classmethod
     def from_hub(
-        cls, name: str, /, *, hub_split: str = "train", revision: str | None = None, **kwargs: Any
+        cls,
+        name: str,
+        /,
+        *,
+        hub_split: str = "train",
+        config: str | None = None,
+        revision: str | None = None,
+        **kwargs: Any,
     ) -> DatasetSource:
-        """Load one split of a hub dataset (or local dataset folder); ``name=`` defaults to it."""
-        dataset = _datasets().load_dataset(name, split=hub_split, revision=revision)
+        """Load one split of a hub dataset (or local dataset folder); ``name=`` defaults to it.
+
+        ``config`` is the dataset's configuration, where it has several (``"main"`` for GSM8K).
+        """
+        dataset = _datasets().load_dataset(name, config, split=hub_split, revision=revision)
         kwargs.setdefault("name", name)
-        kwargs.setdefault("origin", f"{name} (split {hub_split!r})")
+        where = f"config {config!r}, split {hub_split!r}" if config else f"split {hub_split!r}"
+        kwargs.setdefault("origin", f"{name} ({where})")
         return cls(dataset, **kwargs)
 
 

@@ -27,6 +27,18 @@ ENVS = (
         description="200 multi-step word problems shipped as JSONL; answer in \\boxed{}.",
         tags=("math", "dataset"),
     ),
+    EnvSpec(
+        id="math/gsm8k-v0",
+        entry_point="rlvr.envs.math:make_gsm8k",
+        description="GSM8K (hub openai/gsm8k, or path= a local GSM8K-format file).",
+        tags=("math", "dataset", "hub"),
+    ),
+    EnvSpec(
+        id="math/competition-v0",
+        entry_point="rlvr.envs.math:make_competition_math",
+        description="MATH-format competition problems (hub MATH-500, or path= a local file).",
+        tags=("math", "dataset", "hub"),
+    ),
     _procedural("fractions", "make_fractions", "Arithmetic on fractions and decimals."),
     _procedural("powers-roots", "make_powers_roots", "Powers, roots and simplified radicals."),
     _procedural("linear-equations", "make_linear_equations", "Solve a linear equation for x."),

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rlvr.errors import DatasetFormatError
-from rlvr.tasks.dataset import SUPPORTED_EXTENSIONS, DatasetSource, _datasets
+from rlvr.tasks.dataset import SUPPORTED_EXTENSIONS, DatasetSource
 from rlvr.verifiers.extract import find_boxed
 
 if TYPE_CHECKING:
@@ -88,13 +88,9 @@ def load(
         if config is not None or revision is not None:
             raise ValueError(f"{path_or_name}: config= and revision= apply to hub datasets only")
         return CheckedDatasetSource.from_file(path_or_name, **kwargs)
-    name = str(path_or_name)
-    if config is None:
-        return CheckedDatasetSource.from_hub(name, hub_split=hub_split, revision=revision, **kwargs)
-    dataset = _datasets().load_dataset(name, config, split=hub_split, revision=revision)
-    kwargs.setdefault("name", name)
-    kwargs.setdefault("origin", f"{name} (config {config!r}, split {hub_split!r})")
-    return CheckedDatasetSource(dataset, **kwargs)
+    return CheckedDatasetSource.from_hub(
+        str(path_or_name), hub_split=hub_split, config=config, revision=revision, **kwargs
+    )
 
 
 def _plain(value: Any, what: str) -> str:

@@ -419,14 +419,14 @@ def test_from_hub_reads_a_local_dataset_folder(tmp_path: Path) -> None:
 def test_from_hub_passes_split_and_revision(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
 
-    def fake_load_dataset(path: str, *, split: str, revision: str | None):
-        calls.append((path, split, revision))
+    def fake_load_dataset(path: str, config: str | None, *, split: str, revision: str | None):
+        calls.append((path, config, split, revision))
         return datasets.Dataset.from_list(ROWS)
 
     monkeypatch.setattr(datasets, "load_dataset", fake_load_dataset)
     source = DatasetSource.from_hub(
         "org/set", hub_split="validation", revision="abc123", split="test", test_fraction=0.5
     )
-    assert calls == [("org/set", "validation", "abc123")]
+    assert calls == [("org/set", None, "validation", "abc123")]
     assert source.name == "org/set"
     assert [t.id for t in source] == ["org/set/1", "org/set/2"]

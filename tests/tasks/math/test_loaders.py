@@ -289,7 +289,7 @@ def test_hub_name_config_and_revision_are_passed(monkeypatch: pytest.MonkeyPatch
     assert source.name == "openai/gsm8k" and source[0].id == "openai/gsm8k/0"
     assert [t.answer for t in source] == GSM8K_GOLDS
     qa("org/qa", hub_split="validation")
-    assert calls[-1] == ("org/qa", (), "validation", None)
+    assert calls[-1] == ("org/qa", (None,), "validation", None)
 
 
 def test_local_file_detection(tmp_path: Path) -> None:
