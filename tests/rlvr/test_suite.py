@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 import rlvr
+from rlvr.envs.catalogue import BUILTIN_ENVS
 from rlvr.errors import EnvNotFound, SuiteNotFound
 from rlvr.suite import Suite, list_suites, make_suite, register_suite
 
@@ -85,7 +86,9 @@ def test_unknown_env_and_bad_kwargs_fail_at_build():
 def test_builtin_and_yaml_and_registered_suites(tmp_path):
     assert {"math", "math-eval"} <= set(list_suites())
     math = rlvr.make_suite("math")
-    assert {e.id for e in math.envs} == {"math/arithmetic-v0", "math/word-problems-v0"}
+    procedural = {s.id for s in BUILTIN_ENVS if "procedural" in s.tags}
+    assert {e.id for e in math.envs} == procedural | {"math/word-problems-v0"}
+    assert {e.kwargs.get("difficulty") for e in math.envs} == {1, 2, 3, None}
     path = tmp_path / "mine.yaml"
     path.write_text("name: mine\nenvs:\n  - id: math/arithmetic-v0\n    kwargs: {difficulty: 2}\n")
     assert make_suite(path).keys == ["math/arithmetic-v0[difficulty=2]"]
