@@ -263,6 +263,12 @@ def main() -> int:
             f"{name:12s} agreement on the {len(subset)} cases needing no percent/unit/tolerance/"
             f"antiderivative rule: {agreed / len(subset):.1%}"
         )
+    generated = cases[len(table) :]  # labelled by construction, not by this project's judgement
+    for name in judges:
+        print(
+            f"{name:12s} agreement on the {len(generated)} generated cases: "
+            f"{agreement(rewards[name][len(table) :], generated):.1%}"
+        )
     if not have_math_verify:
         print("math-verify is not installed: pip install -e '.[bench]' for the comparison")
         return 1
