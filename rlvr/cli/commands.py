@@ -28,17 +28,19 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     table = Table(title=f"{len(specs)} environments", title_justify="left")
     table.add_column("id", no_wrap=True)
-    for column in ("domain", "difficulty", "reward", "source", "description"):
-        table.add_column(column, overflow="fold")
+    table.add_column("levels", no_wrap=True)
+    table.add_column("reward", no_wrap=True)
+    show_source = any(spec.source != "rlvr" for spec in specs)
+    if show_source:
+        table.add_column("source", no_wrap=True)
+    table.add_column("description", overflow="fold", ratio=1)
     for spec in specs:
         description = escape(spec.description)
         if spec.missing_dependencies():
-            description += (
-                f" [yellow](needs: {escape(spec.install_hint or ', '.join(spec.requires))})[/]"
-            )
-        table.add_row(
-            spec.id, spec.domain, _difficulty(spec), spec.reward_kind, spec.source, description
-        )
+            hint = spec.install_hint or ", ".join(spec.requires)
+            description += f" [yellow](needs: {escape(hint)})[/]"
+        source = [spec.source] if show_source else []
+        table.add_row(spec.id, _difficulty(spec), spec.reward_kind, *source, description)
     console.print(table)
     for message in registry.plugin_errors.values():
         console.print(f"[yellow]warning:[/] {escape(message)}")
