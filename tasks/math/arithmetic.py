@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
+from rlvr.tasks.math.infix import render_infix
 
 PROMPT = (
     "Compute the value of this expression. Multiplication and division bind tighter than addition "
@@ -49,7 +50,6 @@ LEVELS: dict[int, Level] = {
     4: Level((5, 5), -100, 200, "+-*/", 12),
     5: Level((6, 7), -500, 1000, "+-*/", 15),
 }
-PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 T = TypeVar("T")
 
 
@@ -64,18 +64,11 @@ class Node:
         self.value, self.op, self.left, self.right = value, op, left, right
 
     def render(self) -> str:
-        if self.op is None:
-            return f"({self.value})" if self.value < 0 else str(self.value)
-        assert self.left is not None and self.right is not None
-        left, right = self.left.render(), self.right.render()
-        if self.left.op and PRECEDENCE[self.left.op] < PRECEDENCE[self.op]:
-            left = f"({left})"
-        if self.right.op and (
-            PRECEDENCE[self.right.op] < PRECEDENCE[self.op]
-            or (PRECEDENCE[self.right.op] == PRECEDENCE[self.op] and self.op in "-/")
-        ):
-            right = f"({right})"
-        return f"{left} {self.op} {right}"
+        return render_infix(self, _leaf_text)
+
+
+def _leaf_text(leaf: Node) -> str:
+    return f"({leaf.value})" if leaf.value < 0 else str(leaf.value)
 
 
 def _int(rng: random.Random, low: int, high: int) -> int:

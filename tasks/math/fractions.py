@@ -39,6 +39,7 @@ from fractions import Fraction
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
+from rlvr.tasks.math.infix import render_infix
 
 EXPRESSION_PROMPT = (
     "Compute the exact value of this expression. Here a/b is a fraction, 'a b/c' is the mixed "
@@ -54,7 +55,6 @@ TO_FRACTION_PROMPT = (
 TO_DECIMAL_PROMPT = (
     "Write {number} as a decimal.\n\nGive the exact decimal (for example 0.125) inside \\boxed{{}}."
 )
-PRECEDENCE = {"+": 1, "-": 1, "×": 2, "÷": 2}
 
 
 @dataclass(frozen=True)
@@ -86,18 +86,7 @@ class Node:
     right: Node | None = None
 
     def render(self) -> str:
-        if self.op is None:
-            return self.text
-        assert self.left is not None and self.right is not None
-        left, right = self.left.render(), self.right.render()
-        if self.left.op and PRECEDENCE[self.left.op] < PRECEDENCE[self.op]:
-            left = f"({left})"
-        if self.right.op and (
-            PRECEDENCE[self.right.op] < PRECEDENCE[self.op]
-            or (PRECEDENCE[self.right.op] == PRECEDENCE[self.op] and self.op in "-÷")
-        ):
-            right = f"({right})"
-        return f"{left} {self.op} {right}"
+        return render_infix(self, lambda leaf: leaf.text)
 
 
 def decimal_text(value: Fraction) -> str:
