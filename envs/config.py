@@ -60,6 +60,10 @@ class EnvConfig(BaseModel):
             "render_mode": self.render_mode,
         }
 
+    def verifier_options(self) -> dict[str, Any]:
+        """Keyword arguments this configuration passes to its verifier."""
+        return {}
+
     def verifier(self, name: str, **kwargs: Any):
         """The verifier ``name`` with the configured format component, bounded or not."""
         from rlvr import verifiers

@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from rlvr.envs.config import EnvConfig, env_factory
+from rlvr.envs.procedural import procedural
 from rlvr.envs.text_env import TextEnv
-from rlvr.spec import load_entry_point
 
 BOXED_INSTRUCTION = "Give the final answer as an integer inside \\boxed{}."
 
@@ -61,28 +61,6 @@ def make_word_problems(config: WordProblemsConfig) -> TextEnv:
             split=config.split,
         )
     return TextEnv(source, config.verifier("numeric"), **config.env_options())
-
-
-class ProceduralConfig(EnvConfig):
-    """Options of the procedural math families."""
-
-    difficulty: int = Field(1, ge=1, le=5, description="1 (easiest) to 5 (hardest).")
-    task_seed: int = Field(
-        0, ge=0, description="Which stream of tasks; task i of a stream never changes."
-    )
-
-
-def procedural(env_id: str, source: str, verifier: str = "math"):
-    """A factory for the environment ``env_id`` over the procedural family ``"module:Class"``."""
-
-    @env_factory(env_id, ProceduralConfig)
-    def make(config: ProceduralConfig) -> TextEnv:
-        source_cls = load_entry_point(source)
-        tasks = source_cls(seed=config.task_seed, difficulty=config.difficulty)
-        return TextEnv(tasks, config.verifier(verifier), **config.env_options())
-
-    make.__doc__ = f"``{env_id}``: tasks from ``{source}``, judged by the ``{verifier}`` verifier."
-    return make
 
 
 make_fractions = procedural("math/fractions-v0", "rlvr.tasks.math.fractions:FractionsSource")

@@ -155,6 +155,7 @@ def check_gold(ctx: Context) -> str:
 def check_known_bad(ctx: Context) -> str:
     env = ctx.fresh()
     timeout = float(getattr(env.unwrapped.verifier, "timeout", 2.0))
+    graded = getattr(env.unwrapped.verifier, "graded", False) is True
     count = 0
     for index in ctx.indices(env):
         task = env.unwrapped.task(index)
@@ -165,9 +166,10 @@ def check_known_bad(ctx: Context) -> str:
             elapsed = time.perf_counter() - start
             verdict = info["verdict"]
             # Opt-in shaping (e.g. a format component) may pay a little for a wrong answer;
-            # correctness may not.
+            # correctness may not, except as partial credit where the verifier grades.
             correctness = verdict.components.get("correctness", reward)
-            if correctness != 0.0 or verdict.correct:
+            too_high = correctness >= 1.0 if graded else correctness != 0.0
+            if too_high or verdict.correct:
                 raise CheckFailed(
                     f"known-bad completion {name!r} for task {task.id} scored {reward} "
                     f"(correctness {correctness})"

@@ -30,6 +30,7 @@ _BUILTIN: dict[str, str] = {
     "exact": "rlvr.verifiers.exact:ExactVerifier",
     "numeric": "rlvr.verifiers.exact:NumericVerifier",
     "format": "rlvr.verifiers.compose:FormatVerifier",
+    "logic": "rlvr.verifiers.rules:RuleVerifier",
     "math": "rlvr.verifiers.math_verifier:MathVerifier",
 }
 _registered: dict[str, str] = dict(_BUILTIN)
