@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from functools import cache
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
@@ -36,25 +37,31 @@ PROMPT = (
 )
 
 
-def random_solution(rng: random.Random, n: int) -> list[int]:
-    """Column of the queen in each row, found by randomised backtracking."""
+@cache
+def all_solutions(n: int) -> tuple[tuple[int, ...], ...]:
+    """Every solution of the n-queens problem (queen column per row), in lexicographic order."""
+    found: list[tuple[int, ...]] = []
     columns: list[int] = []
-    order = list(range(n))
 
-    def place(row: int) -> bool:
+    def place(row: int, used: int, diagonals: int, anti: int) -> None:
         if row == n:
-            return True
-        rng.shuffle(order)
-        for col in list(order):
-            if all(col != c and abs(col - c) != row - r for r, c in enumerate(columns)):
+            found.append(tuple(columns))
+            return
+        for col in range(n):
+            d, a = 1 << (row - col + n), 1 << (row + col)
+            if not (used >> col) & 1 and not diagonals & d and not anti & a:
                 columns.append(col)
-                if place(row + 1):
-                    return True
+                place(row + 1, used | 1 << col, diagonals | d, anti | a)
                 columns.pop()
-        return False
 
-    place(0)
-    return columns
+    place(0, 0, 0, 0)
+    return tuple(found)
+
+
+def random_solution(rng: random.Random, n: int) -> list[int]:
+    """A uniformly drawn solution (from the cached list of all of them)."""
+    solutions = all_solutions(n)
+    return list(solutions[rng.randrange(len(solutions))])
 
 
 def render(columns: list[int]) -> str:
