@@ -66,34 +66,6 @@ def parse_grid(text: str, rows: int, cols: int, *, what: str = "grid") -> list[l
     return grid
 
 
-def parse_int_grid(text: str, rows: int, cols: int, *, what: str = "grid") -> list[list[int]]:
-    """:func:`parse_grid` whose cells must all be integers."""
-    try:
-        return [[int(cell) for cell in row] for row in parse_grid(text, rows, cols, what=what)]
-    except ValueError as exc:
-        if isinstance(exc, AnswerFormatError):
-            raise
-        raise AnswerFormatError(f"every cell of the {what} must be a whole number") from None
-
-
-_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_ ]*?)\s*(?:=|:|->|is)\s*([A-Za-z0-9_.-]+)")
-
-
-def parse_assignment(text: str) -> dict[str, str]:
-    """``"A = True, B: false"`` -> ``{"A": "True", "B": "false"}`` (one pair per name)."""
-    if len(text) > MAX_ANSWER_CHARS:
-        raise AnswerFormatError("the answer is too long")
-    pairs: dict[str, str] = {}
-    for name, value in _PAIR.findall(text):
-        name = name.strip()
-        if name in pairs and pairs[name] != value:
-            raise AnswerFormatError(f"{name} is given two different values")
-        pairs[name] = value
-    if not pairs:
-        raise AnswerFormatError("no 'name = value' pairs found")
-    return pairs
-
-
 def parse_items(text: str, *, what: str = "list") -> list[str]:
     """Comma-, semicolon- or newline-separated items, stripped, empties dropped."""
     if len(text) > MAX_ANSWER_CHARS:
