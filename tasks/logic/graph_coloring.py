@@ -1,0 +1,133 @@
+"""Graph colouring: give every vertex a colour so that no edge joins two vertices of one colour.
+
+=====  ========  =======  =====
+level  vertices  colours  edges
+=====  ========  =======  =====
+1      5         3        6
+2      7         3        11
+3      9         3        16
+4      10        4        24
+5      12        4        32
+=====  ========  =======  =====
+
+Every graph is colourable by construction: a balanced colouring is planted first and edges are
+drawn only between vertices of different planted colours.
+
+Answer format: one ``vertex: colour`` pair per vertex (``A: 1, B: 3, …`` or one pair per line;
+``=`` and ``is`` also separate a name from its colour), colours numbered 1 to k, inside
+``<answer>…</answer>``. Any proper colouring is correct, not just the planted one.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from typing import ClassVar
+
+from rlvr.tasks.base import Problem, ProceduralSource
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.types import Task
+
+LEVELS = {1: (5, 3, 6), 2: (7, 3, 11), 3: (9, 3, 16), 4: (10, 4, 24), 5: (12, 4, 32)}
+LETTERS = string.ascii_uppercase
+PROMPT = (
+    "Colour the vertices of this graph with the colours 1 to {k} so that the two ends of every "
+    "edge get different colours.\n\nVertices: {vertices}\nEdges: {edges}\n\n"
+    "Give the colouring inside <answer></answer>: one 'vertex: colour' pair per vertex, "
+    "separated by commas or new lines."
+)
+
+_LABELLED = re.compile(
+    r"(?<![A-Za-z0-9_])([A-Za-z])\s*(?:=|:|->|\bis\b|\bstarts?\s+at\b|\bat\b)\s*(-?\d+)(?!\d|\.\d)",
+    re.IGNORECASE,
+)
+
+
+def parse_labelled_ints(text: str, labels: str, *, what: str = "answer") -> dict[str, int]:
+    """``"A: 1, b = 2"`` -> ``{"A": 1, "B": 2}`` for single-letter names drawn from ``labels``.
+
+    A name outside ``labels``, a name given two different values or no pair at all raise
+    :class:`AnswerFormatError` (shared with :mod:`rlvr.tasks.logic.scheduling`).
+    """
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AnswerFormatError(f"the {what} is too long")
+    values: dict[str, int] = {}
+    for name, number in _LABELLED.findall(text):
+        name, value = name.upper(), int(number)
+        if name not in labels:
+            raise AnswerFormatError(f"the {what} names {name}, which is not in the puzzle")
+        if values.setdefault(name, value) != value:
+            raise AnswerFormatError(f"{name} is given two different values")
+    if not values:
+        raise AnswerFormatError(f"no 'name: number' pairs found in the {what}")
+    return values
+
+
+def render(colours: list[int]) -> str:
+    return ", ".join(f"{LETTERS[v]}: {c}" for v, c in enumerate(colours))
+
+
+class GraphColoringSource(ProceduralSource):
+    """Graphs with a planted k-colouring (k = 3 or 4); any proper colouring is accepted."""
+
+    family: ClassVar[str] = "graph-coloring"
+
+    def generate(self, rng: random.Random, difficulty: int) -> Problem:
+        n, k, m = LEVELS[difficulty]
+        classes = [v % k for v in range(n)]
+        rng.shuffle(classes)
+        candidates = [(u, v) for u in range(n) for v in range(u + 1, n) if classes[u] != classes[v]]
+        edges = sorted(rng.sample(candidates, min(m, len(candidates))))
+        solution = [c + 1 for c in classes]
+        prompt = PROMPT.format(
+            k=k,
+            vertices=", ".join(LETTERS[:n]),
+            edges=", ".join(f"{LETTERS[u]}-{LETTERS[v]}" for u, v in edges),
+        )
+        return Problem(
+            prompt,
+            render(solution),
+            {"vertices": n, "colours": k, "edges": [list(e) for e in edges], "solution": solution},
+        )
+
+
+def check(task: Task, answer: str) -> RuleResult:
+    """One constraint per vertex (it has a colour in 1..k) and one per edge (ends differ)."""
+    n, k = task.metadata["vertices"], task.metadata["colours"]
+    edges = task.metadata["edges"]
+    colours = parse_labelled_ints(answer, LETTERS[:n], what="colouring")
+    broken = []
+    for v in range(n):
+        colour = colours.get(LETTERS[v])
+        if colour is None:
+            broken.append(f"vertex {LETTERS[v]} has no colour")
+        elif not 1 <= colour <= k:
+            broken.append(f"vertex {LETTERS[v]} has colour {colour}, not one of 1 to {k}")
+    for u, v in edges:
+        a, b = colours.get(LETTERS[u]), colours.get(LETTERS[v])
+        if a is None or b is None:
+            broken.append(f"edge {LETTERS[u]}-{LETTERS[v]} has an uncoloured end")
+        elif a == b:
+            broken.append(f"edge {LETTERS[u]}-{LETTERS[v]} joins two vertices of colour {a}")
+    total = n + len(edges)
+    return RuleResult(total - len(broken), total, broken[0] if broken else "")
+
+
+def reference(task: Task) -> str:
+    return render(task.metadata["solution"])
+
+
+def mutations(task: Task) -> dict[str, str]:
+    solution = list(task.metadata["solution"])
+    k = task.metadata["colours"]
+    u, v = task.metadata["edges"][len(task.metadata["edges"]) // 2]
+    clash = list(solution)
+    clash[u] = solution[v]  # one vertex takes a neighbour's colour
+    out_of_range = list(solution)
+    out_of_range[v] = k + 1
+    return {
+        "neighbour_colour": render(clash),
+        "colour_out_of_range": render(out_of_range),
+        "vertex_missing": render(solution).rsplit(", ", 1)[0],
+    }

@@ -1,0 +1,203 @@
+"""Shortest path in a grid maze: walk from ``S`` to ``G`` in as few steps as possible.
+
+=====  =======  =========
+level  grid     wall odds
+=====  =======  =========
+1      5 x 5    8/32
+2      6 x 6    9/32
+3      8 x 8    10/32
+4      10 x 10  11/32
+5      12 x 12  12/32
+=====  =======  =========
+
+Breadth-first search from ``S`` (on bit masks, one word per distance layer) gives every reachable
+cell's distance; a maze whose farthest reachable cell is nearer than ``(rows + cols) / 2`` steps
+is redrawn, and ``G`` is drawn among the reachable cells at least two thirds of that farthest
+distance away, so every maze has a path.
+
+Answer format: the moves, ``U`` (up), ``D`` (down), ``L`` (left) and ``R`` (right), separated
+by spaces or commas or written together (``RRDL``); the words ``up``, ``down``, ``left`` and
+``right`` are read too. Inside ``<answer>…</answer>``. Any path that stays on open cells, ends on
+``G`` and has the shortest possible length is correct, not just the stored one.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from functools import cache
+from typing import ClassVar
+
+from rlvr.tasks.base import Problem, ProceduralSource
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.types import Task
+
+LEVELS = {1: (5, 5, 8), 2: (6, 6, 9), 3: (8, 8, 10), 4: (10, 10, 11), 5: (12, 12, 12)}
+DRAW = str.maketrans("10", ".#")
+STEPS = {"U": (-1, 0), "D": (1, 0), "L": (0, -1), "R": (0, 1)}
+WORDS = {"UP": "U", "DOWN": "D", "LEFT": "L", "RIGHT": "R"}
+OPPOSITE = {"U": "D", "D": "U", "L": "R", "R": "L"}
+PROMPT = (
+    "Find a shortest path from S to G in this maze. '#' is a wall, '.' an open cell; you may "
+    "step up, down, left or right onto open cells (and G), never through walls or off the "
+    "grid.\n\n{maze}\n\n"
+    "Give the path inside <answer></answer> as a sequence of moves: U (up), D (down), L (left) "
+    "and R (right), separated by spaces. The path must have the fewest possible moves."
+)
+
+
+def random_mask(rng: random.Random, size: int, thirty_seconds: int) -> int:
+    """``size`` random bits, each set with probability ``thirty_seconds / 32``.
+
+    Five random words are read as one 5-bit number per bit position and compared with
+    ``thirty_seconds`` bitwise (most significant bit first): one ``getrandbits`` per bit plane
+    instead of one ``random()`` per cell.
+    """
+    full = (1 << size) - 1
+    less, equal = 0, full
+    for bit in (16, 8, 4, 2, 1):
+        plane = rng.getrandbits(size)
+        if thirty_seconds & bit:
+            less |= equal & ~plane & full
+            equal &= plane
+        else:
+            equal &= ~plane & full
+    return less
+
+
+@cache
+def edge_masks(rows: int, cols: int) -> tuple[int, int, int]:
+    """``(all cells, cells not in the first column, cells not in the last column)``."""
+    full = (1 << rows * cols) - 1
+    first = sum(1 << r * cols for r in range(rows))
+    return full, full & ~first, full & ~(first << cols - 1)
+
+
+def bfs_layers(open_cells: int, start: int, rows: int, cols: int) -> list[int]:
+    """Breadth-first search on bit masks: ``layers[d]`` holds the cells at distance ``d``."""
+    full, not_first, not_last = edge_masks(rows, cols)
+    frontier = 1 << start
+    unseen = open_cells & full & ~frontier
+    layers = []
+    while frontier:
+        layers.append(frontier)
+        frontier = unseen & (
+            (frontier & not_last) << 1
+            | (frontier & not_first) >> 1
+            | frontier << cols
+            | frontier >> cols
+        )
+        unseen ^= frontier
+    return layers
+
+
+def walk_back(layers: list[int], goal: int, distance: int, cols: int) -> list[str]:
+    """A shortest path to ``goal`` as moves, followed back through the distance layers."""
+    moves, cell = [], goal
+    for d in range(distance - 1, -1, -1):
+        layer = layers[d]
+        if cell >= cols and layer >> (cell - cols) & 1:
+            moves.append("D")
+            cell -= cols
+        elif layer >> (cell + cols) & 1:
+            moves.append("U")
+            cell += cols
+        elif cell % cols and layer >> (cell - 1) & 1:
+            moves.append("R")
+            cell -= 1
+        else:  # the only neighbour left
+            moves.append("L")
+            cell += 1
+    moves.reverse()
+    return moves
+
+
+class ShortestPathSource(ProceduralSource):
+    """Random grid mazes with a reachable goal; any shortest path is accepted."""
+
+    family: ClassVar[str] = "shortest-path"
+
+    def generate(self, rng: random.Random, difficulty: int) -> Problem:
+        rows, cols, walls = LEVELS[difficulty]
+        size = rows * cols
+        while True:
+            start = rng.randrange(size)
+            open_cells = ~random_mask(rng, size, walls) | 1 << start
+            layers = bfs_layers(open_cells, start, rows, cols)
+            if len(layers) > (rows + cols) // 2:
+                break
+        far = (2 * len(layers)) // 3
+        goals = 0
+        for layer in layers[far:]:
+            goals |= layer
+        for _ in range(rng.randrange(goals.bit_count())):  # a uniform choice among the goals
+            goals &= goals - 1
+        goal = (goals & -goals).bit_length() - 1
+        distance = next(d for d in range(far, len(layers)) if layers[d] >> goal & 1)
+        cells = bin(open_cells & (1 << size) - 1 | 1 << size)[:2:-1].translate(DRAW)
+        for cell, mark in ((start, "S"), (goal, "G")):
+            cells = cells[:cell] + mark + cells[cell + 1 :]
+        grid = [cells[i : i + cols] for i in range(0, size, cols)]
+        spaced, width = " ".join(cells), 2 * cols
+        maze = "\n".join([spaced[i : i + width - 1] for i in range(0, 2 * size, width)])
+        path = " ".join(walk_back(layers, goal, distance, cols))
+        return Problem(PROMPT.format(maze=maze), path, {"grid": grid, "distance": distance})
+
+
+def parse_moves(text: str) -> list[str]:
+    """Moves as ``U``/``D``/``L``/``R`` letters; anything else raises :class:`AnswerFormatError`."""
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AnswerFormatError("the path is too long")
+    moves: list[str] = []
+    for token in re.split(r"[^A-Z]+", text.upper()):
+        if token in WORDS:
+            moves.append(WORDS[token])
+        elif set(token) <= set(STEPS):
+            moves.extend(token)
+        else:
+            raise AnswerFormatError(f"{token[:20]!r} is not a move (use U, D, L, R)")
+    if not moves:
+        raise AnswerFormatError("the path has no moves")
+    return moves
+
+
+def find(grid: list[str], mark: str) -> tuple[int, int]:
+    return next((r, row.index(mark)) for r, row in enumerate(grid) if mark in row)
+
+
+def check(task: Task, answer: str) -> RuleResult:
+    """Three constraints: every move lands on an open cell, the path ends on G, it is shortest."""
+    grid: list[str] = task.metadata["grid"]
+    moves = parse_moves(answer)
+    (r, c), goal = find(grid, "S"), find(grid, "G")
+    broken = []
+    for number, move in enumerate(moves, 1):
+        dr, dc = STEPS[move]
+        r, c = r + dr, c + dc
+        if not (0 <= r < len(grid) and 0 <= c < len(grid[0])):
+            broken.append(f"move {number} ({move}) leaves the grid")
+        elif grid[r][c] == "#":
+            broken.append(f"move {number} ({move}) walks into a wall at row {r + 1} column {c + 1}")
+        if broken:
+            break
+    if broken or (r, c) != goal:
+        broken.append("the path does not end on G")
+    if len(moves) != task.metadata["distance"]:
+        broken.append(f"the path has {len(moves)} moves, which is not the fewest possible")
+    return RuleResult(3 - len(broken), 3, broken[0] if broken else "")
+
+
+def reference(task: Task) -> str:
+    return str(task.answer)
+
+
+def mutations(task: Task) -> dict[str, str]:
+    moves = task.answer.split()
+    changed = list(moves)
+    changed[len(moves) // 2] = OPPOSITE[moves[len(moves) // 2]]  # the path ends elsewhere
+    detour = [moves[0], OPPOSITE[moves[0]], *moves]  # legal, reaches G, two moves too many
+    return {
+        "move_changed": " ".join(changed),
+        "move_dropped": " ".join(moves[:-1]) or OPPOSITE[moves[0]],
+        "detour": " ".join(detour),
+    }
