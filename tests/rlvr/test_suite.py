@@ -84,9 +84,13 @@ def test_unknown_env_and_bad_kwargs_fail_at_build():
 
 
 def test_builtin_and_yaml_and_registered_suites(tmp_path):
-    assert {"math", "math-eval"} <= set(list_suites())
+    assert {"math", "math-eval", "math-hard", "logic", "logic-eval", "logic-hard"} <= set(
+        list_suites()
+    )
+    logic = {s.id for s in BUILTIN_ENVS if s.domain == "logic"}
+    assert {e.id for e in rlvr.make_suite("logic").envs} == logic
     math = rlvr.make_suite("math")
-    procedural = {s.id for s in BUILTIN_ENVS if "procedural" in s.tags}
+    procedural = {s.id for s in BUILTIN_ENVS if "procedural" in s.tags and s.domain == "math"}
     assert {e.id for e in math.envs} == procedural | {"math/word-problems-v0"}
     assert {e.kwargs.get("difficulty") for e in math.envs} == {1, 2, 3, None}
     path = tmp_path / "mine.yaml"
