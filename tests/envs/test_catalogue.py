@@ -79,3 +79,11 @@ def test_format_weight_adds_an_opt_in_format_component():
             assert step_info["verdict"].components == {"correctness": 0.0, "format": 1.0}
     assert rewards == {"boxed": 1.0, "plain": 1 / 1.25, "wrong_boxed": 0.25 / 1.25}
     assert rlvr.check_env("math/arithmetic-v0", n=5, kwargs={"format_weight": 0.25}).passed
+
+
+@pytest.mark.parametrize("env_id", rlvr.list_envs("logic"))
+def test_graded_logic_environments_pass_check(env_id):
+    report = rlvr.check_env(env_id, n=3, kwargs={"graded": True})
+    report.raise_for_failures()
+    env = rlvr.make(env_id, graded=True)
+    assert env.unwrapped.verifier.graded is True
