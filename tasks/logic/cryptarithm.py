@@ -1,19 +1,23 @@
-"""Cryptarithms: SEND + MORE = MONEY style letter additions with a unique solution.
+"""Cryptarithms: SEND + MORE = MONEY style letter additions, built from a planted solution.
 
-=====  =======  ==============  ====================
-level  addends  addend digits   letters (typical)
-=====  =======  ==============  ====================
-1      2        3               4-5
-2      2        4               5-7
-3      2        5               5-10
-4      3        5               7-10
-5      3        6               8-10
-=====  =======  ==============  ====================
+=====  =======  =============  ==========  =================  ===================
+level  addends  addend digits  digit pool  letters (typical)  solutions (median)
+=====  =======  =============  ==========  =================  ===================
+1      2        3              5           4-7                ~35
+2      2        4              7           6-8                ~15
+3      3        4              8           7-9                ~15
+4      3        5              9           7-10               ~4
+5      4        6              10          9-10               1 (often 2)
+=====  =======  =============  ==========  =================  ===================
 
 Each letter stands for one digit, different letters for different digits, and no word starts
-with 0. Puzzles are made from random numbers (digits drawn from a random subset of 0-9, so that
-letters repeat) whose digits are replaced by random letters; a column-by-column backtracking
-solver keeps only puzzles with exactly one solution.
+with 0. The solution is chosen first: the addends are random numbers whose digits are drawn from
+a random subset of 0-9 (the "digit pool", so that letters repeat), their sum is computed, and
+every digit is replaced by its own random letter. No solver runs and nothing is rejected.
+
+Any valid assignment is accepted: the checker tests the puzzle's rules (every letter has a digit,
+distinct digits, no leading zero, the addition holds), not equality with the planted solution,
+so a puzzle may have several solutions and the prompt asks for one that works.
 
 Answer format: ``LETTER=DIGIT`` pairs separated by commas, one for every letter of the puzzle
 (``S=9, E=5, N=6, …``), inside ``<answer>…</answer>``; ``:``, ``->`` or ``is`` may replace ``=``.
@@ -21,70 +25,33 @@ Answer format: ``LETTER=DIGIT`` pairs separated by commas, one for every letter 
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import string
-from collections.abc import Callable
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
 from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
 from rlvr.types import Task
 
-LEVELS = {1: (2, 3, 7), 2: (2, 4, 8), 3: (2, 5, 9), 4: (3, 5, 10), 5: (3, 6, 10)}
-"""level -> (addends, digits per addend, size of the digit subset the numbers are drawn from)"""
+LEVELS = {1: (2, 3, 5), 2: (2, 4, 7), 3: (3, 4, 8), 4: (3, 5, 9), 5: (4, 6, 10)}
+"""level -> (addends, digits per addend, size of the digit pool the addends are drawn from)"""
 
 PROMPT = (
     "Solve this cryptarithm: each letter stands for a different digit (0-9), the same letter "
     "always for the same digit, and no number starts with 0.\n\n{equation}\n\n"
-    "The solution is unique. Give the digit of every letter inside <answer></answer> as "
-    "comma-separated LETTER=DIGIT pairs, covering all of the letters {letters}."
+    "There may be more than one solution; give one assignment that works. Write the digit of "
+    "every letter inside <answer></answer> as comma-separated LETTER=DIGIT pairs, covering all "
+    "of the letters {letters}."
 )
+_LETTERS = string.ascii_uppercase
+_POOLS = {
+    size: ["".join(digits) for digits in itertools.combinations("0123456789", size)]
+    for size in {pool for _, _, pool in LEVELS.values()}
+}
+"""pool size -> every set of that many digits, as sorted strings (a pool is one random pick)"""
 _PAIR = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z])\s*(?:=|:|->|\bis\b)\s*(\d+)")
-
-
-def solve(addends: list[str], total: str, limit: int = 2) -> list[dict[str, int]]:
-    """Up to ``limit`` solutions, found column by column from the right with carries."""
-    width = len(total)
-    leading = {word[0] for word in [*addends, total] if len(word) > 1}
-    columns = [[w[-1 - c] for w in addends if c < len(w)] for c in range(width)]
-    assigned: dict[str, int] = {}
-    used = [False] * 10
-    solutions: list[dict[str, int]] = []
-
-    def place(letter: str, digit: int, then: Callable[[], bool]) -> bool:
-        assigned[letter], used[digit] = digit, True
-        done = then()
-        del assigned[letter]
-        used[digit] = False
-        return done
-
-    def column(c: int, carry: int) -> bool:
-        if c == width:
-            if carry == 0:
-                solutions.append(dict(assigned))
-            return len(solutions) >= limit
-        return cell(c, 0, carry)
-
-    def cell(c: int, k: int, acc: int) -> bool:
-        if k == len(columns[c]):
-            digit, letter = acc % 10, total[-1 - c]
-            if letter in assigned:
-                return assigned[letter] == digit and column(c + 1, acc // 10)
-            if used[digit] or (digit == 0 and letter in leading):
-                return False
-            return place(letter, digit, lambda: column(c + 1, acc // 10))
-        letter = columns[c][k]
-        if letter in assigned:
-            return cell(c, k + 1, acc + assigned[letter])
-        for digit in range(1 if letter in leading else 0, 10):
-            if not used[digit] and place(letter, digit, lambda d=digit: cell(c, k + 1, acc + d)):
-                return True
-        return False
-
-    if all(len(word) <= width for word in addends):
-        column(0, 0)
-    return solutions
 
 
 def letters_of(words: list[str]) -> list[str]:
@@ -96,33 +63,38 @@ def render(values: dict[str, int]) -> str:
 
 
 class CryptarithmSource(ProceduralSource):
-    """Letter additions with exactly one solution."""
+    """Letter additions built from a planted solution (any valid assignment is accepted)."""
 
     family: ClassVar[str] = "cryptarithm"
 
     def generate(self, rng: random.Random, difficulty: int) -> Problem:
         count, length, pool_size = LEVELS[difficulty]
-        while True:
-            pool = rng.sample(range(10), pool_size)
-            numbers = []
-            for _ in range(count):
-                first = rng.choice([d for d in pool if d])
-                numbers.append(
-                    int(str(first) + "".join(str(rng.choice(pool)) for _ in range(1, length)))
-                )
-            digits = sorted(set("".join(map(str, [*numbers, sum(numbers)]))))
-            letters = dict(
-                zip(digits, rng.sample(string.ascii_uppercase, len(digits)), strict=True)
-            )
-            words = ["".join(letters[d] for d in str(n)) for n in [*numbers, sum(numbers)]]
-            if len(solve(words[:-1], words[-1])) == 1:
-                break
-        equation = " + ".join(words[:-1]) + " = " + words[-1]
-        solution = {letter: int(digit) for digit, letter in letters.items()}
+        draw = rng.random  # int(draw() * n) is uniform on range(n), as in random.choices
+        pools = _POOLS[pool_size]
+        pool = pools[int(draw() * len(pools))]
+        leading = pool.lstrip("0")
+        texts = [
+            leading[int(draw() * len(leading))]
+            + "".join([pool[int(draw() * pool_size)] for _ in range(length - 1)])
+            for _ in range(count)
+        ]
+        texts.append(str(sum(map(int, texts))))
+        digits = sorted(set("".join(texts)))
+        letters = list(_LETTERS)
+        for i in range(len(digits)):  # partial Fisher-Yates: a different letter for each digit
+            j = i + int(draw() * (26 - i))
+            letters[i], letters[j] = letters[j], letters[i]
+        del letters[len(digits) :]
+        table = str.maketrans("".join(digits), "".join(letters))
+        words = [text.translate(table) for text in texts]
+        pairs = sorted(zip(letters, map(int, digits), strict=True))
         return Problem(
-            PROMPT.format(equation=equation, letters=", ".join(letters_of(words))),
-            render(solution),
-            {"addends": words[:-1], "total": words[-1], "solution": solution},
+            PROMPT.format(
+                equation=" + ".join(words[:-1]) + " = " + words[-1],
+                letters=", ".join([letter for letter, _ in pairs]),
+            ),
+            ", ".join([f"{letter}={digit}" for letter, digit in pairs]),
+            {"addends": words[:-1], "total": words[-1], "solution": dict(pairs)},
         )
 
 
@@ -178,14 +150,28 @@ def reference(task: Task) -> str:
 
 
 def mutations(task: Task) -> dict[str, str]:
+    """Near misses that each break a rule. A puzzle may have several solutions, so a swap of
+    two digits can be another valid answer: every candidate is run through :func:`check` and
+    only those that fail are kept. A reused digit and a missing letter always fail."""
     solution: dict[str, int] = task.metadata["solution"]
+    words = [*task.metadata["addends"], task.metadata["total"]]
     order = sorted(solution)
     a, b = order[0], order[-1]
-    swapped = {**solution, a: solution[b], b: solution[a]}
-    reused = {**solution, a: solution[b]}
-    missing = {letter: d for letter, d in solution.items() if letter != task.metadata["total"][-1]}
-    return {
-        "digits_swapped": render(swapped),
-        "digit_reused": render(reused),
-        "letter_missing": render(missing),
+    candidates = {
+        "digits_swapped": {**solution, a: solution[b], b: solution[a]},
+        "digit_reused": {**solution, a: solution[b]},
+        "letter_missing": {k: d for k, d in solution.items() if k != words[-1][-1]},
     }
+    lead = next((word[0] for word in words if len(word) > 1), None)
+    if lead is not None:
+        zero = next((k for k, d in solution.items() if d == 0), None)
+        moved = {**solution, lead: 0}
+        if zero is not None and zero != lead:
+            moved[zero] = solution[lead]
+        candidates["leading_zero"] = moved
+    found = {}
+    for label, values in candidates.items():
+        answer = render(values)
+        if values and not check(task, answer).solved:
+            found[label] = answer
+    return found
