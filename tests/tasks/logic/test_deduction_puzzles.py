@@ -6,8 +6,10 @@ the generators' bit-mask solvers.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
+import random
 import re
 import time
 from types import ModuleType
@@ -314,6 +316,71 @@ def test_syllogism_labels_are_balanced_and_answers_read():
     for bad in ("valid or invalid", "maybe", "yes"):
         with pytest.raises(AnswerFormatError):
             syllogisms.check(t, bad)
+
+
+def test_syllogism_prompts_state_the_metadata():
+    """The prompt lists exactly the metadata's premises, in order, and its conclusion."""
+    for level in range(1, 6):
+        for index in range(20):
+            t = task("syllogisms", level, index, seed=index)
+            m = t.metadata
+            if m["kind"] == "categorical":
+                words = {
+                    "all": "All {} are {}.",
+                    "no": "No {} are {}.",
+                    "some": "Some {} are {}.",
+                    "some_not": "Some {} are not {}.",
+                }
+                say = lambda s, m=m, w=words: w[s[0]].format(m["terms"][s[1]], m["terms"][s[2]])  # noqa: E731
+            else:
+                say = syllogisms.render_formula
+            lines = [f"{i}. {say(p)}" for i, p in enumerate(m["premises"], 1)]
+            assert "Premises:\n" + "\n".join(lines) + "\n\nConclusion: " in t.prompt
+            assert f"Conclusion: {say(m['conclusion'])}\n" in t.prompt
+            assert len(set(m["terms"])) == len(m["terms"])
+
+
+def reference_formula(rng, k: int, depth: int, ops: tuple[str, ...]) -> tuple:
+    """The formula-drawing process written out with retries (as the generator first did it)."""
+    if depth < 0 or (depth == 0 and rng.random() < 0.3):
+        return ("var", rng.randrange(k))
+    op = rng.choice(ops)
+    if op == "not":
+        return ("not", ("var", rng.randrange(k)))
+    rows = list(itertools.product([False, True], repeat=k))
+    while True:
+        left = reference_formula(rng, k, depth - 1, ops)
+        right = reference_formula(rng, k, depth - 1, ops)
+        values = {evaluate([op, left, right], v) for v in rows}
+        if left != right and values == {False, True}:
+            return (op, left, right)
+
+
+@pytest.mark.parametrize(("level", "depth", "draws"), [(4, 0, 5000), (5, 0, 5000), (4, 1, 3000)])
+def test_listed_formula_distribution_matches_the_retry_process(level, depth, draws):
+    """The generator draws formulas from a precomputed table; its probabilities must be those of
+    the retry process (chi-square; depth-1 formulas grouped by their connectives)."""
+    _, k, _, ops, _ = syllogisms.LEVELS[level]
+    table = syllogisms._formulas(k, depth, ops)
+    assert abs(table.cumulative[-1] - 1) < 1e-9
+    rows = list(itertools.product([False, True], repeat=k))
+    for formula, mask in list(zip(table.formulas, table.masks, strict=True))[::20]:
+        assert mask == sum(1 << i for i, v in enumerate(rows) if evaluate(formula, v[::-1]))
+
+    def group(formula: tuple) -> tuple:
+        if depth == 0 or formula[0] == "not":
+            return formula
+        return formula[0], formula[1][0], formula[2][0]
+
+    expected: dict[tuple, float] = collections.defaultdict(float)
+    for formula, p in zip(table.formulas, table.weights, strict=True):
+        expected[group(formula)] += p
+    rng = random.Random(12345)
+    seen = collections.Counter(group(reference_formula(rng, k, depth, ops)) for _ in range(draws))
+    assert set(seen) <= set(expected)
+    chi2 = sum((seen[g] - draws * p) ** 2 / (draws * p) for g, p in expected.items())
+    df = len(expected) - 1
+    assert chi2 < df + 5 * (2 * df) ** 0.5, (chi2, df)
 
 
 # --- family relations: the relation re-derived from the sentences -------------------------------
