@@ -29,12 +29,11 @@ from functools import cache
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, parse_grid
+from rlvr.tasks.logic.rules import RuleResult, parse_grid, read_number_cell
 from rlvr.types import Task
 
 LEVELS = {1: (4, 2, 3), 2: (5, 2, 6), 3: (6, 2, 9), 4: (7, 5, 24), 5: (7, 0, 0)}
 """level -> (size, target givens, target inequalities)."""
-EMPTY = (".", "_", "0", "?")
 PROMPT = (
     "Solve this {n}x{n} Futoshiki puzzle. Fill every empty cell (.) with a number from 1 to {n} "
     "so that each row and each column contains every number from 1 to {n} exactly once, the "
@@ -228,20 +227,11 @@ class FutoshikiSource(ProceduralSource):
         )
 
 
-def read_cell(cell: str, n: int) -> int:
-    """A cell of an answer grid: its number, or 0 when it is left empty."""
-    if cell in EMPTY:
-        return 0
-    if not (cell.isdigit() and len(cell) <= 2):
-        raise AnswerFormatError(f"cells must be numbers from 1 to {n}, got {cell[:10]!r}")
-    return int(cell)
-
-
 def check(task: Task, answer: str) -> RuleResult:
     """One constraint per row, column, inequality (``[r1, c1, r2, c2]``: first < second) and
     given."""
     n: int = task.metadata["n"]
-    grid = [[read_cell(cell, n) for cell in row] for row in parse_grid(answer, n, n)]
+    grid = [[read_number_cell(cell, n) for cell in row] for row in parse_grid(answer, n, n)]
     numbers = set(range(1, n + 1))
     givens, inequalities = task.metadata["givens"], task.metadata["inequalities"]
     broken = [

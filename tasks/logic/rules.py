@@ -66,6 +66,18 @@ def parse_grid(text: str, rows: int, cols: int, *, what: str = "grid") -> list[l
     return grid
 
 
+EMPTY_CELLS = (".", "_", "0", "?")
+
+
+def read_number_cell(cell: str, n: int) -> int:
+    """A cell of a number grid (sudoku, futoshiki): its number, or 0 when it is left empty."""
+    if cell in EMPTY_CELLS:
+        return 0
+    if not (cell.isdigit() and len(cell) <= 2):
+        raise AnswerFormatError(f"cells must be numbers from 1 to {n}, got {cell[:10]!r}")
+    return int(cell)
+
+
 def parse_items(text: str, *, what: str = "list") -> list[str]:
     """Comma-, semicolon- or newline-separated items, stripped, empties dropped."""
     if len(text) > MAX_ANSWER_CHARS:

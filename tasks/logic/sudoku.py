@@ -26,12 +26,11 @@ from functools import cache
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, parse_grid
+from rlvr.tasks.logic.rules import RuleResult, parse_grid, read_number_cell
 from rlvr.types import Task
 
 LEVELS = {1: (4, 2, 2, 8), 2: (4, 2, 2, 5), 3: (6, 2, 3, 15), 4: (9, 3, 3, 36), 5: (9, 3, 3, 27)}
 """level -> (size, box rows, box columns, target number of givens)."""
-EMPTY = (".", "_", "0", "?")
 PROMPT = (
     "Solve this {n}x{n} Sudoku. Fill every empty cell (.) with a digit from 1 to {n} so that "
     "each row, each column and each {br}x{bc} box (boxes are {br} rows tall and {bc} columns "
@@ -213,20 +212,11 @@ class SudokuSource(ProceduralSource):
         )
 
 
-def read_cell(cell: str, n: int) -> int:
-    """A cell of an answer grid: its number, or 0 when it is left empty."""
-    if cell in EMPTY:
-        return 0
-    if not (cell.isdigit() and len(cell) <= 2):
-        raise AnswerFormatError(f"cells must be numbers from 1 to {n}, got {cell[:10]!r}")
-    return int(cell)
-
-
 def check(task: Task, answer: str) -> RuleResult:
     """One constraint per row, column, box and given digit."""
     n: int = task.metadata["n"]
     br, bc = task.metadata["box"]
-    grid = [[read_cell(cell, n) for cell in row] for row in parse_grid(answer, n, n)]
+    grid = [[read_number_cell(cell, n) for cell in row] for row in parse_grid(answer, n, n)]
     flat = [d for row in grid for d in row]
     digits = set(range(1, n + 1))
     units = geometry(n, br, bc)[0]
