@@ -12,8 +12,11 @@ level  addends  addend digits  digit pool  letters (typical)  solutions (median)
 
 Each letter stands for one digit, different letters for different digits, and no word starts
 with 0. The solution is chosen first: the addends are random numbers whose digits are drawn from
-a random subset of 0-9 (the "digit pool", so that letters repeat), their sum is computed, and
-every digit is replaced by its own random letter. No solver runs and nothing is rejected.
+a random subset of 0-9 (the "digit pool", so that letters repeat; the first digit is never 0),
+their sum is computed, and every digit is replaced by its own random letter. No solver runs; the
+only puzzles drawn again are those with fewer than ``MIN_LETTERS`` letters (about 1% at level
+1). For speed the random picks are made in bulk: random bytes from the task's ``rng`` are mapped
+onto the allowed symbols by ``bytes.translate`` (bytes that would bias a pick are dropped).
 
 Any valid assignment is accepted: the checker tests the puzzle's rules (every letter has a digit,
 distinct digits, no leading zero, the addition holds), not equality with the planted solution,
@@ -37,6 +40,8 @@ from rlvr.types import Task
 
 LEVELS = {1: (2, 3, 5), 2: (2, 4, 7), 3: (3, 4, 8), 4: (3, 5, 9), 5: (4, 6, 10)}
 """level -> (addends, digits per addend, size of the digit pool the addends are drawn from)"""
+MIN_LETTERS = 4
+"""Puzzles with fewer letters (``SSS + SSS = WWW``) are too trivial and are drawn again."""
 
 PROMPT = (
     "Solve this cryptarithm: each letter stands for a different digit (0-9), the same letter "
@@ -45,12 +50,29 @@ PROMPT = (
     "every letter inside <answer></answer> as comma-separated LETTER=DIGIT pairs, covering all "
     "of the letters {letters}."
 )
-_LETTERS = string.ascii_uppercase
+_BEFORE, _BETWEEN, _AFTER = re.split(r"\{equation\}|\{letters\}", PROMPT)
+_DIGITS = b"0123456789"
+_VALUES = bytes(range(10))
+_TO_ASCII = bytes.maketrans(_VALUES, _DIGITS)
+
+
+def _symbols(symbols: str) -> tuple[bytes, bytes]:
+    """Tables turning uniform random bytes into uniform picks from ``symbols``:
+    ``raw.translate(table, dropped)`` maps byte ``b`` to ``symbols[b % n]`` and drops the bytes
+    at or above the largest multiple of ``n`` (which would favour the first symbols)."""
+    n = len(symbols)
+    return (symbols * (256 // n + 1))[:256].encode(), bytes(range(256 - 256 % n, 256))
+
+
 _POOLS = {
-    size: ["".join(digits) for digits in itertools.combinations("0123456789", size)]
-    for size in {pool for _, _, pool in LEVELS.values()}
+    size: [
+        (_symbols(pool), _symbols(pool.lstrip("0")))
+        for pool in ("".join(c) for c in itertools.combinations("0123456789", size))
+    ]
+    for size in sorted({pool for _, _, pool in LEVELS.values()})
 }
-"""pool size -> every set of that many digits, as sorted strings (a pool is one random pick)"""
+"""pool size -> for every set of that many digits: (its pick tables, those without 0)"""
+_LETTER_PICKS = _symbols(string.ascii_uppercase)
 _PAIR = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z])\s*(?:=|:|->|\bis\b)\s*(\d+)")
 
 
@@ -69,33 +91,44 @@ class CryptarithmSource(ProceduralSource):
 
     def generate(self, rng: random.Random, difficulty: int) -> Problem:
         count, length, pool_size = LEVELS[difficulty]
-        draw = rng.random  # int(draw() * n) is uniform on range(n), as in random.choices
         pools = _POOLS[pool_size]
-        pool = pools[int(draw() * len(pools))]
-        leading = pool.lstrip("0")
-        texts = [
-            leading[int(draw() * len(leading))]
-            + "".join([pool[int(draw() * pool_size)] for _ in range(length - 1)])
-            for _ in range(count)
-        ]
-        texts.append(str(sum(map(int, texts))))
-        digits = sorted(set("".join(texts)))
-        letters = list(_LETTERS)
-        for i in range(len(digits)):  # partial Fisher-Yates: a different letter for each digit
-            j = i + int(draw() * (26 - i))
-            letters[i], letters[j] = letters[j], letters[i]
-        del letters[len(digits) :]
-        table = str.maketrans("".join(digits), "".join(letters))
-        words = [text.translate(table) for text in texts]
-        pairs = sorted(zip(letters, map(int, digits), strict=True))
+        any_digit, nonzero_digit = pools[int(rng.random() * len(pools))]
+        step = length - 1
+        while True:  # redrawn about once in a hundred level-1 puzzles, else never
+            heads = _picks(rng, nonzero_digit, count)
+            body = _picks(rng, any_digit, count * step)
+            numbers = [heads[i : i + 1] + body[i * step : i * step + step] for i in range(count)]
+            digits_equation = b" + ".join(numbers) + b" = " + str(sum(map(int, numbers))).encode()
+            if len(set(digits_equation)) >= MIN_LETTERS + 3:  # the digits, " ", "+" and "="
+                break
+        # a different random letter for every digit: the first occurrences in a random stream
+        letters = bytes(dict.fromkeys(_picks(rng, _LETTER_PICKS, 24)))
+        while len(letters) < 10:
+            letters = bytes(dict.fromkeys(letters + _picks(rng, _LETTER_PICKS, 10)))
+        letters = letters[:10]
+        equation = digits_equation.translate(bytes.maketrans(_DIGITS, letters)).decode()
+        names = "".join(sorted(set(equation).difference(" +=")))
+        values = names.encode().translate(bytes.maketrans(letters, _VALUES))
+        answer = zip(names, values.translate(_TO_ASCII).decode(), strict=True)
+        words = equation.split(" ")  # WORD + WORD ... = WORD
         return Problem(
-            PROMPT.format(
-                equation=" + ".join(words[:-1]) + " = " + words[-1],
-                letters=", ".join([letter for letter, _ in pairs]),
-            ),
-            ", ".join([f"{letter}={digit}" for letter, digit in pairs]),
-            {"addends": words[:-1], "total": words[-1], "solution": dict(pairs)},
+            _BEFORE + equation + _BETWEEN + ", ".join(names) + _AFTER,  # PROMPT, filled in
+            ", ".join(map("=".join, answer)),
+            {
+                "addends": words[:-2:2],
+                "total": words[-1],
+                "solution": dict(zip(names, values, strict=True)),
+            },
         )
+
+
+def _picks(rng: random.Random, symbols: tuple[bytes, bytes], n: int) -> bytes:
+    """``n`` independent uniform picks (see :func:`_symbols`), from ``rng`` alone."""
+    table, dropped = symbols
+    out = rng.randbytes(n + 8).translate(table, dropped)
+    while len(out) < n:
+        out += rng.randbytes(n).translate(table, dropped)
+    return out[:n]
 
 
 def parse(answer: str, letters: list[str]) -> dict[str, int]:

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import random
 import re
-from typing import ClassVar
+import string
+from bisect import bisect_right
+from typing import ClassVar, NamedTuple
 
 from rlvr.tasks.base import Problem, ProceduralSource
 from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
@@ -77,6 +79,18 @@ _NEW = [
 # level: (generations, children per couple, chance a child marries, one parent named)
 LEVELS = {1: (2, (2, 3), 0.0, False), 2: (3, (1, 3), 0.7, False), 3: (3, (2, 3), 0.8, False),
           4: (3, (2, 3), 0.9, True), 5: (4, (1, 3), 0.7, True)}  # fmt: skip
+# Where x and y can be when x is y's <kind>: (x's generation minus y's, the lowest generation y
+# can be in, the possible (x, y) groups: B born into the tree (the first couple included), M
+# married into it, * either). The first couple is generation 0, a child is one generation below
+# its parents, a spouse is in the generation of the one they married.
+PLACES = {
+    "parent": (-1, 1, ("*B",)), "child": (1, 0, ("B*",)), "spouse": (0, 0, ("**",)),
+    "sibling": (0, 1, ("BB",)), "grandparent": (-2, 2, ("*B",)), "grandchild": (2, 0, ("B*",)),
+    "auncle": (-1, 2, ("*B",)), "nibling": (1, 1, ("B*",)), "cousin": (0, 2, ("BB",)),
+    "parent-in-law": (-1, 1, ("*M",)), "child-in-law": (1, 0, ("M*",)),
+    "sibling-in-law": (0, 1, ("BM", "MB")), "great-grandparent": (-3, 3, ("*B",)),
+    "great-grandchild": (3, 0, ("B*",)),
+}  # fmt: skip
 PROMPT = (
     "{facts}\n\n{rules}Words: a parent's sibling, or the spouse of a parent's sibling, is an "
     "aunt or uncle (and you are their niece or nephew); a child of a parent's sibling is a "
@@ -86,105 +100,248 @@ PROMPT = (
     "Give only that word inside <answer></answer>."
 )
 ONE_PARENT = "The children of a married couple are the children of both spouses. "
+_FEMALE = frozenset(FEMALE)
 
 
-def build(
-    rng: random.Random, difficulty: int
-) -> tuple[list[str], list[int], list[list[int]], list[list[int]]]:
-    """Names, genders (0 male, 1 female) and parents (none, or a married couple) of everyone,
-    and the married couples as ``[husband, wife]``."""
-    generations, (low, high), marry, _ = LEVELS[difficulty]
-    males, females = rng.sample(MALE, len(MALE)), rng.sample(FEMALE, len(FEMALE))
-    names: list[str] = []
-    gender: list[int] = []
-    parents: list[list[int]] = []
-
-    def person(sex: int, of: list[int]) -> int:
-        names.append((females if sex else males).pop())
-        gender.append(sex)
-        parents.append(of)
-        return len(names) - 1
-
-    couples = [[person(0, []), person(1, [])]]
-    parents_now = list(couples)
-    for generation in range(1, generations):
-        next_parents = []
-        for couple in parents_now:
-            for _ in range(rng.randint(low, high)):
-                if len(males) < 2 or len(females) < 2:
-                    break
-                child = person(rng.randrange(2), list(couple))
-                if rng.random() < marry:
-                    spouse = person(1 - gender[child], [])
-                    couples.append([child, spouse] if gender[child] == 0 else [spouse, child])
-                    if generation < generations - 1:
-                        next_parents.append(couples[-1])
-        parents_now = next_parents
-    return names, gender, parents, couples
+def group(generation: int, married_in: bool) -> int:
+    """Index of a group of people in :attr:`Tree.groups`."""
+    return 2 * generation + married_in
 
 
-def relations(gender: list[int], parents: list[list[int]], spouse: dict[int, int]) -> dict:
-    """``rel[(x, y)]`` = the set of relation words saying what ``x`` is to ``y``."""
-    n = len(gender)
-    children: list[set[int]] = [set() for _ in range(n)]
-    for c, ps in enumerate(parents):
-        for p in ps:
-            children[p].add(c)
+class Asked(NamedTuple):
+    """Relations a question may ask about, and the ``(x's group, y's group)`` pairs where they can
+    occur (``everyone``: all pairs)."""
 
-    def up(people: set[int]) -> set[int]:
-        return {p for c in people for p in parents[c]}
-
-    def down(people: set[int]) -> set[int]:
-        return {c for p in people for c in children[p]}
-
-    def married(people: set[int]) -> set[int]:
-        return {spouse[p] for p in people if p in spouse}
-
-    rel: dict[tuple[int, int], set[str]] = {}
-    for y in range(n):
-        me = {y}
-        siblings = down(up(me)) - me
-        auncles = down(up(up(me))) - up(me)
-        found = {
-            "parent": up(me),
-            "child": down(me),
-            "spouse": married(me),
-            "sibling": siblings,
-            "grandparent": up(up(me)),
-            "grandchild": down(down(me)),
-            "great-grandparent": up(up(up(me))),
-            "great-grandchild": down(down(down(me))),
-            "auncle": auncles | married(auncles),
-            "cousin": down(auncles),
-            "parent-in-law": up(married(me)),
-            "child-in-law": married(down(me)),
-            "sibling-in-law": (down(up(married(me))) - married(me)) | married(siblings),
-        }
-        for kind, people in found.items():
-            for x in people - me:
-                rel.setdefault((x, y), set()).add(WORDS[kind][gender[x]])
-        for x in found["auncle"]:  # y is the niece or nephew of x
-            rel.setdefault((y, x), set()).add(WORDS["nibling"][gender[y]])
-    return rel
+    kinds: frozenset[str]
+    groups: tuple[tuple[int, int], ...]
+    everyone: bool
 
 
-def _sentences(
-    rng: random.Random,
-    names: list[str],
-    gender: list[int],
-    parents: list[list[int]],
-    couples: list[list[int]],
-    one_parent: bool,
-) -> list[str]:
-    facts = [f"{names[wife]} is the wife of {names[husband]}." for husband, wife in couples]
-    for child, of in enumerate(parents):
-        if of:
-            role = "daughter" if gender[child] else "son"
-            named = [rng.choice(of)] if one_parent else of
-            who = " and ".join(names[p] for p in named)
-            facts.append(f"{names[child]} is the {role} of {who}.")
-    rng.shuffle(facts)
-    return facts
+def asked(kinds: list[str], generations: int, everyone: bool = False) -> Asked:
+    cats = {"B": (False,), "M": (True,), "*": (False, True)}
+    pairs = {
+        (group(y + delta, mx), group(y, my))
+        for kind in kinds
+        for delta, lowest, places in [PLACES[kind]]
+        for y in range(lowest, generations)
+        if 0 <= y + delta < generations
+        for place in places
+        for mx in cats[place[0]]
+        for my in cats[place[1]]
+    }
+    return Asked(frozenset(kinds), tuple(sorted(pairs)), everyone)
+
+
+# level: (every relation asked at the level, the relations new at the level)
+ASKED = {
+    level: (
+        asked([kind for new in _NEW[:level] for kind in new], LEVELS[level][0], everyone=True),
+        asked(_NEW[level - 1], LEVELS[level][0]),
+    )
+    for level in LEVELS
+}
+
+
+def _cut(one_parent: bool) -> tuple[str, ...]:
+    """PROMPT with the parts fixed per level filled in: the texts after its fields
+    ``{facts}``, ``{x}``, ``{y}``, ``{x}``, ``{y}`` (it starts with ``{facts}``)."""
+    template = PROMPT.replace("{rules}", ONE_PARENT if one_parent else "")
+    parsed = list(string.Formatter().parse(template.replace("{vocabulary}", ", ".join(VOCABULARY))))
+    texts, fields = [text for text, *_ in parsed], [field for _, field, *_ in parsed]
+    assert texts[0] == "" and fields == ["facts", "x", "y", "x", "y", None]
+    return tuple(texts[1:])
+
+
+_TEXTS = {one_parent: _cut(one_parent) for one_parent in (False, True)}
+_TRIES = 32  # random pairs tried before listing them all
+
+
+class Tree:
+    """A family made from ``rng``, and its sentences in random order. People are numbered in the
+    order they were made, parents first; ``names[p]`` is person ``p``'s name.
+
+    ``people[p]`` is ``(fam, cp, sp, fsp, up, up2)``: the couple ``p`` is a child of, the couple
+    ``p`` is a spouse in, ``p``'s spouse, the couple ``p``'s spouse is a child of, the couple
+    ``p``'s parents are children of (``p``'s grandparents) and the one above that; ``-1`` where
+    there is none. Couples are numbered from 0 (the first couple). People who marry into the
+    family have no parents in the tree, so at most one spouse of a couple has parents.
+    ``groups[group(generation, married_in)]`` lists the people of each generation.
+    """
+
+    __slots__ = ("facts", "groups", "names", "people")
+
+    def __init__(self, rng: random.Random, difficulty: int) -> None:
+        generations, (low, high), marry, one_parent = LEVELS[difficulty]
+        span = high - low + 1
+        draw, bits = rng.random, rng.getrandbits  # bits(32) % n: uniform up to 2**-25
+        males, females = list(MALE), list(FEMALE)  # names left: males[: m + 1], females[: f + 1]
+        m, f = len(males) - 1, len(females) - 1
+        i = bits(32) % (m + 1)
+        husband = males[i]
+        males[i] = males[m]
+        i = bits(32) % (f + 1)
+        wife = females[i]
+        females[i] = females[f]
+        m, f = m - 1, f - 1
+        names = [husband, wife]
+        people = [(-1, 0, 1, -1, -1, -1), (-1, 0, 0, -1, -1, -1)]
+        couples = [(husband, wife, -1, -1)]  # (husband, wife, couple above, the one above that)
+        groups = [[0, 1], []]
+        facts = [f"{wife} is the wife of {husband}."]
+        insert = facts.insert  # each fact goes in at a random place: a uniform shuffle
+        parents_now = [0]
+        for generation in range(1, generations):
+            last = generation == generations - 1
+            next_parents = []
+            born, married_in = [], []
+            for k in parents_now:
+                dad, mum, up, up2 = couples[k]
+                both = f"{dad} and {mum}"
+                for _ in range(low + bits(32) % span):
+                    if m < 1 or f < 1:  # fewer than 2 names of a sex left
+                        break
+                    child = len(names)
+                    female = bits(1)
+                    if female:
+                        i = bits(32) % (f + 1)
+                        name = females[i]
+                        females[i] = females[f]
+                        f -= 1
+                        role = "daughter"
+                    else:
+                        i = bits(32) % (m + 1)
+                        name = males[i]
+                        males[i] = males[m]
+                        m -= 1
+                        role = "son"
+                    names.append(name)
+                    born.append(child)
+                    of = (mum if bits(1) else dad) if one_parent else both
+                    insert(bits(32) % (len(facts) + 1), f"{name} is the {role} of {of}.")
+                    if draw() < marry:
+                        c = len(couples)
+                        if female:
+                            i = bits(32) % (m + 1)
+                            spouse = males[i]
+                            males[i] = males[m]
+                            m -= 1
+                            couples.append((spouse, name, k, up))
+                            fact = f"{name} is the wife of {spouse}."
+                        else:
+                            i = bits(32) % (f + 1)
+                            spouse = females[i]
+                            females[i] = females[f]
+                            f -= 1
+                            couples.append((name, spouse, k, up))
+                            fact = f"{spouse} is the wife of {name}."
+                        names.append(spouse)
+                        married_in.append(child + 1)
+                        people += ((k, c, child + 1, -1, up, up2), (-1, c, child, k, -1, -1))
+                        insert(bits(32) % (len(facts) + 1), fact)
+                        if not last:
+                            next_parents.append(c)
+                    else:
+                        people.append((k, -1, -1, -1, up, up2))
+            groups += (born, married_in)
+            parents_now = next_parents
+        self.names, self.people, self.groups, self.facts = names, people, groups, facts
+
+    def kinds(self, x: int, y: int) -> list[str]:
+        """Every relation (a key of ``WORDS``) that ``x`` is to ``y`` by the rules of the prompt,
+        as arithmetic on couples: ``y``'s parents are couple ``fam``, their siblings the other
+        children of couple ``up``, and so on."""
+        fx, cx, sx, fsx, gx, ggx = self.people[x]
+        fy, cy, sy, fsy, gy, ggy = self.people[y]
+        found = []
+        if x == sy:
+            found.append("spouse")
+        if fy >= 0:
+            if cx == fy:
+                found.append("parent")
+            if fx == fy:
+                found.append("sibling")
+            if gy >= 0:
+                if cx == gy:
+                    found.append("grandparent")
+                if cx >= 0 and cx == ggy:
+                    found.append("great-grandparent")
+                if cx != fy and (fx == gy or fsx == gy):
+                    found.append("auncle")
+                if fx >= 0 and fx != fy and gx == gy:
+                    found.append("cousin")
+        if fx >= 0:
+            if cy == fx:
+                found.append("child")
+            if gx >= 0:
+                if cy == gx:
+                    found.append("grandchild")
+                if cy >= 0 and cy == ggx:
+                    found.append("great-grandchild")
+                if cy != fx and (fy == gx or fsy == gx):
+                    found.append("nibling")
+        if fsy >= 0 and cx == fsy:
+            found.append("parent-in-law")
+        if fsx >= 0 and cy == fsx:
+            found.append("child-in-law")
+        # a sibling's spouse, or a spouse's sibling
+        if (fy >= 0 and fsx == fy and sx != y) or (fsy >= 0 and fx == fsy and x != sy):
+            found.append("sibling-in-law")
+        return found
+
+    def pick(self, bits, question: Asked) -> tuple[int, int, str] | None:
+        """A uniformly random pair ``(x, y, kind)`` where ``kind`` is asked about and is the only
+        relation ``x`` has to ``y``; ``None`` if there is none.
+
+        Rejection sampling: a uniform pair among those in the groups the asked relations need
+        (or among everyone), and, if that keeps failing, a list of them all."""
+        kinds, wanted = self.kinds, question.kinds
+        if question.everyone:
+            n = len(self.names)
+            for _ in range(_TRIES):
+                x = bits(32) % n
+                y = bits(32) % (n - 1)
+                y += y >= x
+                found = kinds(x, y)
+                if len(found) == 1 and found[0] in wanted:
+                    return x, y, found[0]
+            blocks = [(range(n), range(n))]
+        else:
+            groups, pairs = self.groups, question.groups
+            ends = []  # ends[k]: how many pairs the first k + 1 group pairs have
+            total = 0
+            for a, b in pairs:
+                total += len(groups[a]) * (len(groups[b]) - (a == b))
+                ends.append(total)
+            if not total:
+                return None
+            for _ in range(_TRIES):
+                a, b = pairs[bisect_right(ends, bits(32) % total)]
+                xs = groups[a]
+                i = bits(32) % len(xs)
+                x = xs[i]
+                if a == b:
+                    j = bits(32) % (len(xs) - 1)
+                    y = xs[j + (j >= i)]
+                else:
+                    ys = groups[b]
+                    y = ys[bits(32) % len(ys)]
+                found = kinds(x, y)
+                if len(found) == 1 and found[0] in wanted:
+                    return x, y, found[0]
+            blocks = [(groups[a], groups[b]) for a, b in pairs]
+        pool = self.listed(blocks, wanted)
+        return pool[bits(32) % len(pool)] if pool else None
+
+    def listed(self, blocks: list, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
+        """Every pair ``(x, y, kind)`` of ``blocks`` (pairs of lists of people) with exactly one
+        relation, of a kind in ``wanted``."""
+        return [
+            (x, y, found[0])
+            for xs, ys in blocks
+            for x in xs
+            for y in ys
+            if x != y and len(found := self.kinds(x, y)) == 1 and found[0] in wanted
+        ]
 
 
 class FamilyRelationsSource(ProceduralSource):
@@ -193,29 +350,28 @@ class FamilyRelationsSource(ProceduralSource):
     family: ClassVar[str] = "family-relations"
 
     def generate(self, rng: random.Random, difficulty: int) -> Problem:
+        bits = rng.getrandbits
+        every, new = ASKED[difficulty]
         while True:
-            names, gender, parents, couples = build(rng, difficulty)
-            spouse = {a: b for a, b in couples} | {b: a for a, b in couples}
-            rel = relations(gender, parents, spouse)
-            allowed = {w for level in _NEW[:difficulty] for kind in level for w in WORDS[kind]}
-            new = {w for kind in _NEW[difficulty - 1] for w in WORDS[kind]}
-            single = sorted((pair, next(iter(ws))) for pair, ws in rel.items() if len(ws) == 1)
-            pool = [(p, w) for p, w in single if w in allowed]
-            fresh = [(p, w) for p, w in pool if w in new]
-            if fresh and rng.random() < 0.75:
-                pool = fresh
-            if pool:
+            tree = Tree(rng, difficulty)
+            # mostly a relation new at this level, where the tree has one
+            picked = (bits(2) and tree.pick(bits, new)) or tree.pick(bits, every)
+            if picked:
                 break
-        (x, y), word = rng.choice(pool)
-        facts = _sentences(rng, names, gender, parents, couples, LEVELS[difficulty][3])
-        prompt = PROMPT.format(
-            facts=" ".join(facts),
-            rules=ONE_PARENT if LEVELS[difficulty][3] else "",
-            x=names[x],
-            y=names[y],
-            vocabulary=", ".join(VOCABULARY),
-        )
-        metadata = {"people": names, "x": names[x], "y": names[y], "relation": word}
+        x, y, kind = picked
+        names = tree.names
+        word = WORDS[kind][names[x] in _FEMALE]
+        a, b, c, d, e = _TEXTS[LEVELS[difficulty][3]]
+        nx, ny = names[x], names[y]
+        prompt = "".join((" ".join(tree.facts), a, nx, b, ny, c, nx, d, ny, e))
+        born = tree.groups[::2]  # one list a generation, empty for generations nobody was born in
+        metadata = {
+            "people": names,
+            "generations": len(born) - born.count([]),
+            "x": names[x],
+            "y": names[y],
+            "relation": word,
+        }
         return Problem(prompt, word, metadata)
 
 

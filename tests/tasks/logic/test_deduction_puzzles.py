@@ -34,7 +34,8 @@ SIZE = {  # how big a puzzle is, from its metadata
     "knights-knaves": lambda m: len(m["names"]),
     "zebra": lambda m: len(m["attributes"]) * len(m["values"][0]),
     "syllogisms": lambda m: len(m["premises"]) + len(m["terms"]),
-    "family-relations": lambda m: len(m["people"]),
+    # level 5 trees have a generation more but (on average) fewer people than level 4 trees
+    "family-relations": lambda m: len(m["people"]) * m["generations"],
 }
 CASES = [(family, level) for family in FAMILIES for level in range(1, 6)]
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -451,3 +452,53 @@ def test_family_relations_reads_answers():
     assert family_relations.check(t, f"{x} is {y}'s {word.replace('-', ' ').title()}.").solved
     with pytest.raises(AnswerFormatError):
         family_relations.check(t, f"{word} or cousin")
+
+
+def family_tree(level: int, seed: int) -> family_relations.Tree:
+    from random import Random
+
+    return family_relations.Tree(Random(seed), level)
+
+
+@pytest.mark.parametrize("level", range(1, 6))
+def test_family_tree_relations_of_every_pair_match_the_sentences(level):
+    """The generator's relation arithmetic agrees with the sentences read independently, for
+    every ordered pair of people (not only the pair asked about)."""
+    for seed in range(12):
+        tree = family_tree(level, seed)
+        text = " ".join(tree.facts)
+        assert len(set(tree.names)) == len(tree.names)
+        assert set(re.findall(r"[A-Z]\w+", text)) == set(tree.names)
+        for x, y in itertools.permutations(range(len(tree.names)), 2):
+            female = tree.names[x] in family_relations.FEMALE
+            expected = {family_relations.WORDS[kind][female] for kind in tree.kinds(x, y)}
+            assert relation_from_text(text, tree.names[x], tree.names[y]) == expected, (x, y)
+
+
+@pytest.mark.parametrize("level", range(1, 6))
+def test_family_pairs_are_drawn_uniformly_from_the_unambiguous_ones(level):
+    """``pick`` draws from exactly the pairs with one relation, of an asked kind: the groups it
+    samples from cover them, it finds none where there is none, and it draws them uniformly."""
+    from random import Random
+
+    group = {}
+    for seed in range(40):
+        tree = family_tree(level, seed)
+        n = len(tree.names)
+        group = {p: g for g, people in enumerate(tree.groups) for p in people}
+        assert sorted(group) == list(range(n))
+        for asked in family_relations.ASKED[level]:
+            pool = tree.listed([(range(n), range(n))], asked.kinds)
+            if not asked.everyone:
+                assert {(group[x], group[y]) for x, y, _ in pool} <= set(asked.groups)
+            if not pool:
+                assert tree.pick(Random(seed).getrandbits, asked) is None
+                continue
+            if seed < 3:
+                draws = 60 * len(pool)
+                bits = Random(seed).getrandbits
+                seen = collections.Counter(tree.pick(bits, asked) for _ in range(draws))
+                assert set(seen) <= set(pool)
+                df = len(pool) - 1
+                chi2 = sum((seen[p] - 60) ** 2 / 60 for p in pool)
+                assert chi2 < df + 5 * (2 * df) ** 0.5 + 5, (chi2, df)
