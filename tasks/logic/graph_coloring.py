@@ -23,7 +23,8 @@ from __future__ import annotations
 import random
 import re
 import string
-from typing import ClassVar
+from functools import cache
+from typing import ClassVar, NamedTuple
 
 from rlvr.tasks.base import Problem, ProceduralSource
 from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
@@ -75,21 +76,61 @@ class GraphColoringSource(ProceduralSource):
 
     def generate(self, rng: random.Random, difficulty: int) -> Problem:
         n, k, m = LEVELS[difficulty]
-        classes = [v % k for v in range(n)]
-        rng.shuffle(classes)
-        candidates = [(u, v) for u in range(n) for v in range(u + 1, n) if classes[u] != classes[v]]
-        edges = sorted(rng.sample(candidates, min(m, len(candidates))))
-        solution = [c + 1 for c in classes]
-        prompt = PROMPT.format(
-            k=k,
-            vertices=", ".join(LETTERS[:n]),
-            edges=", ".join(f"{LETTERS[u]}-{LETTERS[v]}" for u, v in edges),
-        )
+        table = _tables(n, k)
+        draw = rng.random  # int(draw() * n) is uniform on range(n), as in random.shuffle
+        classes = table.balanced[:]
+        for i in range(n - 1, 0, -1):  # Fisher-Yates: a random balanced colouring
+            j = int(draw() * (i + 1))
+            classes[i], classes[j] = classes[j], classes[i]
+        # selection sampling: m of the candidate edges (ends of different colours), in order
+        left, need, edges = table.candidates, min(m, table.candidates), []
+        for pair in table.pairs:
+            if classes[pair[0]] != classes[pair[1]]:
+                if draw() * left < need:
+                    edges.append(pair)
+                    need -= 1
+                left -= 1
+        solution = [colour + 1 for colour in classes]
+        names = ", ".join([table.pair_names[pair] for pair in edges])
         return Problem(
-            prompt,
-            render(solution),
-            {"vertices": n, "colours": k, "edges": [list(e) for e in edges], "solution": solution},
+            PROMPT.format(k=k, vertices=table.vertices, edges=names),
+            ", ".join(map(list.__getitem__, table.answer_parts, solution)),
+            {
+                "vertices": n,
+                "colours": k,
+                "edges": [[u, v] for u, v in edges],
+                "solution": solution,
+            },
         )
+
+
+class _Tables(NamedTuple):
+    pairs: list[tuple[int, int]]
+    """every vertex pair ``(u, v)`` with ``u < v``, in order"""
+    pair_names: dict[tuple[int, int], str]
+    """``(0, 1) -> "A-B"``"""
+    vertices: str
+    """``"A, B, C, .."``"""
+    answer_parts: list[list[str]]
+    """``answer_parts[v][colour]`` is ``"A: 1"``"""
+    balanced: list[int]
+    """a balanced colouring ``0, 1, .., k-1, 0, 1, ..``"""
+    candidates: int
+    """how many pairs a balanced colouring gives different colours"""
+
+
+@cache
+def _tables(n: int, k: int) -> _Tables:
+    pairs = [(u, v) for u in range(n) for v in range(u + 1, n)]
+    balanced = [v % k for v in range(n)]
+    return _Tables(
+        pairs=pairs,
+        pair_names={(u, v): f"{LETTERS[u]}-{LETTERS[v]}" for u, v in pairs},
+        vertices=", ".join(LETTERS[:n]),
+        answer_parts=[[f"{LETTERS[v]}: {c}" for c in range(k + 1)] for v in range(n)],
+        balanced=balanced,
+        candidates=sum(balanced[u] != balanced[v] for u, v in pairs),
+    )
 
 
 def check(task: Task, answer: str) -> RuleResult:

@@ -66,6 +66,12 @@ def random_mask(rng: random.Random, size: int, thirty_seconds: int) -> int:
 
 
 @cache
+def spaced_rows(cols: int) -> list[str]:
+    """``rows[bits]``: one maze row as text (``". # . ."``), bit ``c`` set for an open column."""
+    return [" ".join(bin(bits | 1 << cols)[:2:-1].translate(DRAW)) for bits in range(1 << cols)]
+
+
+@cache
 def edge_masks(rows: int, cols: int) -> tuple[int, int, int]:
     """``(all cells, cells not in the first column, cells not in the last column)``."""
     full = (1 << rows * cols) - 1
@@ -134,12 +140,13 @@ class ShortestPathSource(ProceduralSource):
             goals &= goals - 1
         goal = (goals & -goals).bit_length() - 1
         distance = next(d for d in range(far, len(layers)) if layers[d] >> goal & 1)
-        cells = bin(open_cells & (1 << size) - 1 | 1 << size)[:2:-1].translate(DRAW)
-        for cell, mark in ((start, "S"), (goal, "G")):
-            cells = cells[:cell] + mark + cells[cell + 1 :]
+        row_text, row_mask = spaced_rows(cols), (1 << cols) - 1
+        maze = "\n".join([row_text[open_cells >> r & row_mask] for r in range(0, size, cols)])
+        # cell i is character 2 * i of the maze: each row is 2 * cols characters with its "\n"
+        for cell, mark in sorted(((start, "S"), (goal, "G"))):
+            maze = maze[: 2 * cell] + mark + maze[2 * cell + 1 :]
+        cells = maze[::2]
         grid = [cells[i : i + cols] for i in range(0, size, cols)]
-        spaced, width = " ".join(cells), 2 * cols
-        maze = "\n".join([spaced[i : i + width - 1] for i in range(0, 2 * size, width)])
         path = " ".join(walk_back(layers, goal, distance, cols))
         return Problem(PROMPT.format(maze=maze), path, {"grid": grid, "distance": distance})
 
