@@ -1,0 +1,1 @@
+"""Code tasks: procedural families, dataset loaders and HumanEval (schema: :mod:`.schema`)."""
