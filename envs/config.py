@@ -75,7 +75,9 @@ class EnvConfig(BaseModel):
             verifier = CompositeVerifier(
                 {"correctness": (verifier, 1.0), "format": (FormatVerifier(), self.format_weight)}
             )
-        return BoundedVerifier(verifier, timeout=self.verify_timeout) if self.bounded else verifier
+        if not self.bounded or getattr(verifier, "self_bounded", False):
+            return verifier  # a self-bounded verifier (code) limits its own runs
+        return BoundedVerifier(verifier, timeout=self.verify_timeout)
 
 
 def validate(config_cls: type[EnvConfig], env_id: str, kwargs: dict[str, Any]) -> Any:

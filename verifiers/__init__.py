@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import difflib
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rlvr.errors import VerifierNotFound
 from rlvr.spec import load_entry_point
-from rlvr.verifiers.base import MAX_COMPLETION_CHARS, BaseVerifier, Verifier
+
+if TYPE_CHECKING:
+    from rlvr.verifiers.base import Verifier
 
 __all__ = [
     "MAX_COMPLETION_CHARS",
@@ -32,6 +34,7 @@ _BUILTIN: dict[str, str] = {
     "format": "rlvr.verifiers.compose:FormatVerifier",
     "logic": "rlvr.verifiers.rules:RuleVerifier",
     "math": "rlvr.verifiers.math_verifier:MathVerifier",
+    "code": "rlvr.verifiers.code:CodeVerifier",
 }
 _registered: dict[str, str] = dict(_BUILTIN)
 _plugins_loaded = False
@@ -70,7 +73,9 @@ def get(
     """The verifier registered as ``name``, built with ``kwargs``.
 
     With ``bounded=True`` (the default) every call runs in the worker pool with a hard limit of
-    ``timeout`` seconds (default: the verifier's own ``timeout``).
+    ``timeout`` seconds (default: the verifier's own ``timeout``). Verifiers that bound their
+    own work (``self_bounded = True``, like ``code``, which runs everything in its sandbox) are
+    returned as they are.
     """
     _load_plugins()
     if name not in _registered:
@@ -78,8 +83,18 @@ def get(
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         raise VerifierNotFound(f"no verifier named {name!r}.{hint} Known: {', '.join(names())}")
     verifier = load_entry_point(_registered[name])(**kwargs)
-    if not bounded:
-        return verifier
+    if not bounded or getattr(verifier, "self_bounded", False):
+        return verifier  # a self-bounded verifier (code) limits its own runs
     from rlvr.verifiers.bounded import BoundedVerifier
 
     return BoundedVerifier(verifier, timeout=timeout)
+
+
+def __getattr__(name: str) -> Any:
+    # The verifier base types import pydantic: loaded on first use, so that processes which only
+    # need a leaf module (the sandbox's fork server) stay small and fork fast.
+    if name in ("MAX_COMPLETION_CHARS", "BaseVerifier", "Verifier"):
+        from rlvr.verifiers import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module 'rlvr.verifiers' has no attribute {name!r}")

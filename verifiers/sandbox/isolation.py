@@ -1,0 +1,148 @@
+"""Operating-system isolation for sandboxed runs: namespaces, resource limits, privileges.
+
+Two levels (see docs/security.md):
+
+- ``namespaces`` (Linux, as root): each sandbox server lives in its own network namespace (no
+  interfaces up: no network) and mount namespace (private size-capped tmpfs over ``/tmp``,
+  ``/var/tmp`` and ``/dev/shm``); every run gets a fresh PID namespace, so killing its first
+  process kills every process it started, ``setsid()`` and double forks included; untrusted code
+  runs as an unprivileged uid of its own.
+- ``basic`` (elsewhere): a new session per run killed as a process group, resource limits, a
+  scratch directory and a scrubbed environment. A process that calls ``setsid()`` escapes the
+  group kill, and there is no network isolation.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import os
+import resource
+import subprocess
+import sys
+from typing import Literal
+
+Isolation = Literal["namespaces", "basic"]
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+BASE_UID = 61000
+"""Sandbox slot ``i`` runs test code as uid ``BASE_UID + 2i`` and candidate code as ``+ 1``."""
+SAFE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+
+
+class IsolationError(OSError):
+    """A namespace, mount or privilege step failed."""
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def _call(name: str, *args: object) -> None:
+    if getattr(_libc(), name)(*args) != 0:
+        errno = ctypes.get_errno()
+        raise IsolationError(errno, f"{name} failed: {os.strerror(errno)}")
+
+
+def unshare(flags: int) -> None:
+    _call("unshare", ctypes.c_int(flags))
+
+
+def setns(fd: int, flags: int) -> None:
+    _call("setns", ctypes.c_int(fd), ctypes.c_int(flags))
+
+
+def mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    _call(
+        "mount",
+        source.encode(),
+        target.encode(),
+        fstype.encode() if fstype else None,
+        ctypes.c_ulong(flags),
+        data.encode() if data else None,
+    )
+
+
+@functools.cache
+def available() -> Isolation:
+    """The strongest isolation this machine allows (probed once, in a child process)."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        return "basic"
+    probe = (
+        "import os\n"
+        "from rlvr.verifiers.sandbox import isolation as i\n"
+        "i.unshare(i.CLONE_NEWNET | i.CLONE_NEWNS)\n"
+        "i.enter_private_mounts(1)\n"
+        "i.unshare(i.CLONE_NEWPID)\n"
+        "pid = os.fork()\n"
+        "if pid == 0: os._exit(0 if os.getpid() == 1 else 1)\n"
+        "print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "basic"
+    return "namespaces" if done.returncode == 0 and done.stdout.strip() == "0" else "basic"
+
+
+def enter_private_mounts(tmpfs_mb: int) -> None:
+    """Make this mount namespace's mounts private and cover the world-writable directories with
+    fresh tmpfs of ``tmpfs_mb`` MiB each (call after ``unshare(CLONE_NEWNS)``)."""
+    mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+    for path in PRIVATE_DIRS:
+        if os.path.isdir(path):
+            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
+
+
+def set_limits(
+    *, cpu_seconds: int, memory_mb: int, file_size_mb: int, open_files: int, processes: int
+) -> None:
+    """Hard resource limits for this process and everything it starts."""
+    mib = 1024 * 1024
+    limits = {
+        resource.RLIMIT_CPU: cpu_seconds,
+        resource.RLIMIT_AS: memory_mb * mib,
+        resource.RLIMIT_FSIZE: file_size_mb * mib,
+        resource.RLIMIT_NOFILE: open_files,
+        resource.RLIMIT_CORE: 0,
+    }
+    if os.geteuid() != 0:  # as root, NPROC is set after the uid drop (it counts per uid)
+        limits[resource.RLIMIT_NPROC] = processes
+    for which, value in limits.items():
+        resource.setrlimit(which, (value, value))
+
+
+def drop_privileges(uid: int, processes: int) -> None:
+    """Become ``uid`` (group ``uid``, no supplementary groups) with at most ``processes``
+    processes; a no-op when not root (there is nobody else to become)."""
+    if os.geteuid() != 0:
+        return
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+def scrub_environment(home: str) -> None:
+    """Replace the environment with a minimal one: no variable of the parent survives."""
+    os.environ.clear()
+    os.environ.update(SAFE_ENV, HOME=home, TMPDIR=home)
+
+
+def close_other_fds(keep: tuple[int, ...]) -> None:
+    """Close every file descriptor above 2 except ``keep``."""
+    highest = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    start = 3
+    for fd in sorted(keep):
+        if fd >= start:
+            os.closerange(start, fd)
+            start = fd + 1
+    os.closerange(start, min(highest, 65536))
