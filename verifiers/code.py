@@ -52,7 +52,7 @@ def normalise_output(text: str) -> list[str]:
     return lines
 
 
-def task_request(task: Task, code: str) -> RunRequest:
+def task_request(task: Task, code: str, count_asserts: bool = False) -> RunRequest:
     """The sandbox request that runs ``code`` on ``task``'s tests (inputs only)."""
     metadata = task.metadata
     entry_point = metadata.get("entry_point")
@@ -64,6 +64,7 @@ def task_request(task: Task, code: str) -> RunRequest:
             entry_point=entry_point,
             preamble=preamble,
             test_code=metadata["test_code"],
+            count_asserts=count_asserts,
         )
     inputs = [test["input"] for test in metadata["tests"]]
     if entry_point is None:
@@ -122,7 +123,7 @@ def _assert_outcomes(result: RunResult, by_index: dict[int, dict]) -> tuple[list
     passed = [bool(by_index[i].get("passed")) for i in sorted(by_index)]
     feedback = next(
         (
-            f"assert {i + 1} failed: {by_index[i].get('error')}"
+            f"the tests failed at {by_index[i].get('error')}"
             for i in sorted(by_index)
             if not by_index[i].get("passed")
         ),
@@ -198,7 +199,7 @@ class CodeVerifier(BaseVerifier):
                 f"the code has {len(code):,} characters, over the limit of {self.max_code_chars:,}",
             ), None
         try:
-            return None, task_request(task, code)
+            return None, task_request(task, code, count_asserts=self.graded)
         except (KeyError, TypeError, ValueError) as error:
             return Verdict.failure("error", f"task {task.id!r} is not a code task: {error}"), None
 
@@ -213,7 +214,8 @@ class CodeVerifier(BaseVerifier):
             reward=reward,
             correct=correct,
             components={"tests_passed": fraction},
-            feedback=feedback or f"all {len(passed)} tests passed",
+            feedback=feedback
+            or ("the test passed" if len(passed) == 1 else f"all {len(passed)} tests passed"),
         )
 
     # -- hooks for `rlvr check` -----------------------------------------------------------------

@@ -67,6 +67,8 @@ class RunRequest(BaseModel):
     """Argument lists (function mode) or stdin texts (program mode)."""
     preamble: str = ""
     test_code: str | None = None
+    count_asserts: bool = False
+    """test_code mode: report every assert of ``check`` on its own (for graded rewards)."""
 
 
 class RunResult(BaseModel):

@@ -251,7 +251,10 @@ def counted_check(test_code: str) -> Any:
 
 
 def run_checks(request: dict, out: int, candidate: CandidateProxy, ready: dict) -> None:
-    """The test side of test_code mode: one ``{"i", "passed", "error"}`` frame per assert."""
+    """The test side of test_code mode. With ``count_asserts``, one ``{"i", "passed",
+    "error"}`` frame per assert executed (each assert counted on its own, the rest going on
+    after a failure); otherwise one frame for the whole ``check``, which stops at the first
+    failure."""
     if "load_error" in ready:
         write_frame(out, {"load_error": ready["load_error"]})
         return
@@ -267,7 +270,28 @@ def run_checks(request: dict, out: int, candidate: CandidateProxy, ready: dict) 
     try:
         if request.get("preamble"):
             exec(compile(request["preamble"], "<preamble>", "exec"), namespace)
-        exec(counted_check(request["test_code"]), namespace)
+        # the entry point's name means the candidate, as in ``prompt + completion + tests``
+        namespace[request["entry_point"]] = candidate
+        if request.get("count_asserts"):
+            exec(counted_check(request["test_code"]), namespace)
+        else:
+            exec(compile(request["test_code"], "<tests>", "exec"), namespace)
         namespace["check"](candidate)
+        if not request.get("count_asserts"):
+            write_frame(out, {"i": 0, "passed": True, "error": None})
     except BaseException as error:
-        write_frame(out, {"i": count, "passed": False, "error": f"check: {describe(error)}"})
+        where = failing_line(error, request["test_code"])
+        write_frame(out, {"i": count, "passed": False, "error": f"{where}{describe(error)}"})
+
+
+def failing_line(error: BaseException, test_code: str) -> str:
+    """``"line N: <source>: "`` for the line of the tests where ``error`` surfaced, or ``""``."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == "<tests>"]
+    if not frames or not frames[-1].lineno:
+        return ""
+    lines = test_code.splitlines()
+    number = frames[-1].lineno
+    source = lines[number - 1].strip() if number <= len(lines) else ""
+    if len(source) > 150:
+        source = source[:147] + "..."
+    return f"line {number}: {source}: " if source else f"line {number}: "

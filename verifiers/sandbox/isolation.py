@@ -28,7 +28,7 @@ Isolation = Literal["namespaces", "basic"]
 CLONE_NEWNS = 0x00020000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
 PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 BASE_UID = 61000
 """Sandbox slot ``i`` runs test code as uid ``BASE_UID + 2i`` and candidate code as ``+ 1``."""
@@ -100,6 +100,43 @@ def enter_private_mounts(tmpfs_mb: int) -> None:
     for path in PRIVATE_DIRS:
         if os.path.isdir(path):
             mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
+
+
+def hidden_ancestor(path: str) -> str | None:
+    """The top-most directory above ``path`` that other users cannot enter (``o-x``), if any."""
+    parts = os.path.abspath(path).split(os.sep)[1:]
+    for depth in range(1, len(parts)):
+        ancestor = os.sep + os.path.join(*parts[:depth])
+        try:
+            if not os.stat(ancestor).st_mode & 0o001:
+                return ancestor
+        except OSError:
+            return None
+    return None
+
+
+def expose_python(paths: list[str]) -> None:
+    """Let the unprivileged sandbox uids import from ``paths`` (the interpreter's prefix and
+    ``sys.path``) when they lie under a private directory such as ``/root``: in this mount
+    namespace the private directory is covered by an empty tmpfs into which only the needed
+    subdirectories are bind-mounted, so everything else in it stays out of sight."""
+    needed: dict[str, set[str]] = {}
+    for path in paths:
+        top = hidden_ancestor(path) if os.path.exists(path) else None
+        if top is not None:
+            child = os.path.relpath(path, top).split(os.sep)[0]
+            needed.setdefault(top, set()).add(child)
+    for top, children in needed.items():
+        handles = {child: os.open(os.path.join(top, child), os.O_PATH) for child in children}
+        try:
+            mount("tmpfs", top, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+            for child, fd in handles.items():
+                target = os.path.join(top, child)
+                os.mkdir(target, 0o755)
+                mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC, None)
+        finally:
+            for fd in handles.values():
+                os.close(fd)
 
 
 def set_limits(

@@ -57,6 +57,8 @@ class Spare(NamedTuple):
     requests: int
     results: int
     scratch: str
+    paired: bool
+    """Whether a candidate process was forked beside the first (test_code runs need one)."""
 
 
 class Server:
@@ -68,6 +70,9 @@ class Server:
         if mode == "namespaces":
             isolation.unshare(isolation.CLONE_NEWNET | isolation.CLONE_NEWNS)
             isolation.enter_private_mounts(tmpfs_mb)
+            isolation.expose_python(
+                [sys.prefix, sys.base_prefix, sys.exec_prefix, *filter(None, sys.path)]
+            )
             self.own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY)
         self.root = tempfile.mkdtemp(prefix="rlvr-sandbox-")
         os.chmod(self.root, 0o711)
@@ -78,15 +83,19 @@ class Server:
 
     def run(self, request: dict) -> dict:
         start = time.monotonic()
-        run = self.spare or self.start_spare()
-        self.spare = None
+        paired = request["mode"] == "test_code"
+        run, self.spare = self.spare, None
+        if run is not None and run.paired != paired:
+            self._discard(run)
+            run = None
+        run = run or self.start_spare(paired)
         try:
             write_frame(run.requests, request)
         except OSError:
             pass  # the spare died: collected below as a run that said nothing
         finally:
             os.close(run.requests)
-        self.spare = self.start_spare()  # forked while this run works
+        self.spare = self.start_spare(paired)  # the next run of this kind is forked meanwhile
         try:
             deadline = start + request["timeout"]
             frames, status, message = self._collect(run.results, run.first, deadline)
@@ -101,14 +110,26 @@ class Server:
             "stdout": _tail(os.path.join(run.scratch, "stdout"), request["output_bytes"]),
             "stderr": _tail(os.path.join(run.scratch, "stderr"), request["output_bytes"]),
         }
-        shutil.rmtree(run.scratch, ignore_errors=True)
-        if self.mode == "namespaces":
-            _empty_private_dirs(keep=os.path.basename(self.root))
+        self._clean(run.scratch)
         return response
 
-    def start_spare(self) -> Spare:
-        """Fork the next run's first process (PID 1 of a fresh PID namespace) and its candidate
-        process; both wait for the request, so a run's start-up is off its critical path."""
+    def _discard(self, spare: Spare) -> None:
+        """End an unused spare: closing its request pipe makes it exit."""
+        os.close(spare.requests)
+        os.close(spare.results)
+        self._kill(spare.first)
+        os.waitpid(spare.first, 0)
+        self._clean(spare.scratch)
+
+    def _clean(self, scratch: str) -> None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if self.mode == "namespaces":
+            _empty_private_dirs(keep=os.path.basename(self.root))
+
+    def start_spare(self, paired: bool) -> Spare:
+        """Fork the next run's first process (PID 1 of a fresh PID namespace) and, for
+        test_code runs, the candidate's process beside it; they wait for the request, so a
+        run's start-up is off its critical path."""
         scratch = tempfile.mkdtemp(dir=self.root)
         if os.geteuid() == 0:
             os.chown(scratch, self.candidate_uid, self.candidate_uid)
@@ -121,44 +142,52 @@ class Server:
         if first == 0:
             os.close(requests_w)
             os.close(results_r)
-            self._first(scratch, requests_r, results_w)
+            if paired:
+                self._test_side(scratch, requests_r, results_w)
+            else:
+                self._single(scratch, requests_r, results_w)
         os.close(requests_r)
         os.close(results_w)
-        return Spare(first, requests_w, results_r, scratch)
+        return Spare(first, requests_w, results_r, scratch, paired)
 
-    def _first(self, scratch: str, requests: int, out: int) -> None:
-        """The run's first process: it and the candidate's process it forks wait for the
-        request; the candidate then runs the harness (function and program modes) or answers
-        calls while this process runs the task's tests (test_code mode)."""
+    def _single(self, scratch: str, requests: int, out: int) -> None:
+        """A function or program run: this one process runs the harness as the candidate."""
         code = 0
         try:
-            os.setsid()
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            _redirect(scratch)
-            os.chdir(scratch)
+            _prepare(scratch, (requests, out))
+            request = read_frame(os.fdopen(requests, "rb"))
+            if request is not None:
+                self._candidate(request, scratch, out, -1, -1)
+        except BaseException as error:
+            code = _report(out, error)
+        finally:
+            os._exit(code)
+
+    def _test_side(self, scratch: str, requests: int, out: int) -> None:
+        """A test_code run: this process runs the task's tests as the test uid and forks the
+        candidate's process, which answers calls as the candidate uid; the candidate never
+        receives the tests and cannot write to the result pipe."""
+        code = 0
+        try:
             to_candidate_r, to_candidate_w = os.pipe()
             calls_r, calls_w = os.pipe()
             replies_r, replies_w = os.pipe()
-            isolation.close_other_fds(
-                (
-                    requests,
-                    out,
-                    to_candidate_r,
-                    to_candidate_w,
-                    calls_r,
-                    calls_w,
-                    replies_r,
-                    replies_w,
-                )
-            )
-            candidate = os.fork()
-            if candidate == 0:
-                for fd in (requests, to_candidate_w, calls_w, replies_r):
-                    os.close(fd)
-                self._candidate(scratch, to_candidate_r, out, calls_r, replies_w)
+            pipes = (to_candidate_r, to_candidate_w, calls_r, calls_w, replies_r, replies_w)
+            _prepare(scratch, (requests, out, *pipes))
+            if os.fork() == 0:
+                child_code = 0
+                try:
+                    for fd in (requests, out, to_candidate_w, calls_w, replies_r):
+                        os.close(fd)
+                    request = read_frame(os.fdopen(to_candidate_r, "rb"))
+                    if request is not None:
+                        self._candidate(request, scratch, -1, calls_r, replies_w)
+                except BaseException as error:
+                    child_code = _report(replies_w, error)
+                finally:
+                    os._exit(child_code)
             for fd in (to_candidate_r, calls_r, replies_w):
                 os.close(fd)
-            harness.warm_up()
             request = read_frame(os.fdopen(requests, "rb"))
             if request is None:
                 return  # the server went away before sending a request
@@ -167,47 +196,28 @@ class Server:
             isolation.drop_privileges(self.test_uid, limits["processes"])
             write_frame(to_candidate_w, {k: v for k, v in request.items() if k != "test_code"})
             os.close(to_candidate_w)
-            if request["mode"] == "test_code":
-                proxy = harness.CandidateProxy(calls_w, replies_r)
-                ready = read_frame(proxy.replies) or {
-                    "load_error": "the candidate's process exited"
-                }
-                harness.run_checks(request, out, proxy, ready)
-            else:
-                os.close(out)
-                os.waitpid(candidate, 0)
+            proxy = harness.CandidateProxy(calls_w, replies_r)
+            ready = read_frame(proxy.replies) or {"load_error": "the candidate's process exited"}
+            if "setup_error" in ready:
+                raise RuntimeError(ready["setup_error"])
+            harness.run_checks(request, out, proxy, ready)
         except BaseException as error:
-            code = 1
-            with contextlib.suppress(OSError):
-                write_frame(out, {"setup_error": harness.describe(error)})
+            code = _report(out, error)
         finally:
             os._exit(code)
 
-    def _candidate(self, scratch: str, requests: int, out: int, calls: int, replies: int) -> None:
-        """The candidate's process: runs the untrusted code as its own unprivileged uid."""
-        code = 0
-        try:
-            harness.warm_up()
-            request = read_frame(os.fdopen(requests, "rb"))
-            if request is None:
-                return
-            limits = request["limits"]
-            isolation.set_limits(**limits)
-            isolation.drop_privileges(self.candidate_uid, limits["processes"])
-            mode = request["mode"]
-            if mode == "test_code":
-                os.close(out)  # the tests' outcome is reported by the other process only
-                harness.serve_candidate(request, calls, replies)
-            elif mode == "function":
-                harness.run_function(request, out)
-            else:
-                harness.run_program(request, out, scratch)
-        except BaseException as error:
-            code = 1
-            with contextlib.suppress(OSError):
-                write_frame(out, {"setup_error": harness.describe(error)})
-        finally:
-            os._exit(code)
+    def _candidate(self, request: dict, scratch: str, out: int, calls: int, replies: int):
+        """Become the candidate uid under the run's limits and run the untrusted code."""
+        limits = request["limits"]
+        isolation.set_limits(**limits)
+        isolation.drop_privileges(self.candidate_uid, limits["processes"])
+        mode = request["mode"]
+        if mode == "test_code":
+            harness.serve_candidate(request, calls, replies)
+        elif mode == "function":
+            harness.run_function(request, out)
+        else:
+            harness.run_program(request, out, scratch)
 
     def _collect(self, fd: int, first: int, deadline: float):
         """Frames from the run until its first process exits; at the deadline the run is
@@ -246,6 +256,23 @@ class Server:
                 os.kill(first, signal.SIGKILL)  # PID 1 of the namespace: all of it dies
             else:
                 os.killpg(first, signal.SIGKILL)
+
+
+def _prepare(scratch: str, keep: tuple[int, ...]) -> None:
+    """Common start of a run's processes: own session, output files, scratch directory, and no
+    file descriptor of the server's but ``keep``."""
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _redirect(scratch)
+    os.chdir(scratch)
+    isolation.close_other_fds(keep)
+
+
+def _report(fd: int, error: BaseException) -> int:
+    """Send a setup failure down ``fd`` (best effort); the exit status to use."""
+    with contextlib.suppress(OSError):
+        write_frame(fd, {"setup_error": harness.describe(error)})
+    return 1
 
 
 def _redirect(scratch: str) -> None:
