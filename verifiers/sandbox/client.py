@@ -154,6 +154,11 @@ class Sandbox:
         limits: SandboxLimits | None = None,
         isolation_level: isolation.Isolation | Literal["auto"] = "auto",
     ) -> None:
+        if not sys.platform.startswith("linux"):
+            raise RuntimeError(
+                f"the code sandbox runs on Linux only (this is {sys.platform}): see "
+                "docs/security.md"
+            )
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.limits = limits or SandboxLimits()
         self._isolation = isolation_level

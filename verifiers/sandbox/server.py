@@ -161,7 +161,7 @@ class Server:
         except BaseException as error:
             code = _report(out, error)
         finally:
-            os._exit(code)
+            _flush_and_exit(code)
 
     def _test_side(self, scratch: str, requests: int, out: int) -> None:
         """A test_code run: this process runs the task's tests as the test uid and forks the
@@ -185,7 +185,7 @@ class Server:
                 except BaseException as error:
                     child_code = _report(replies_w, error)
                 finally:
-                    os._exit(child_code)
+                    _flush_and_exit(child_code)
             for fd in (to_candidate_r, calls_r, replies_w):
                 os.close(fd)
             request = read_frame(os.fdopen(requests, "rb"))
@@ -266,6 +266,14 @@ def _prepare(scratch: str, keep: tuple[int, ...]) -> None:
     _redirect(scratch)
     os.chdir(scratch)
     isolation.close_other_fds(keep)
+
+
+def _flush_and_exit(code: int) -> None:
+    """Exit at once (no atexit handlers of the candidate's), keeping what was printed."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def _report(fd: int, error: BaseException) -> int:
