@@ -72,6 +72,11 @@ make_recursion = _family("recursion", "rlvr.tasks.code.recursion:RecursionSource
 make_state_machines = _family(
     "state-machines", "rlvr.tasks.code.state_machines:StateMachineSource"
 )
+make_data_structures = _family(
+    "data-structures", "rlvr.tasks.code.data_structures:DataStructuresSource"
+)
+make_debug = _family("debug", "rlvr.tasks.code.variants:DebugSource")
+make_stdio = _family("stdio", "rlvr.tasks.code.variants:StdioSource")
 
 
 class HumanEvalConfig(CodeOptions):

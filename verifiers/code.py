@@ -254,6 +254,11 @@ def attack_programs(entry_point: str | None) -> dict[str, str]:
 
 
 def _family_wrong_solutions(task: Task) -> dict[str, str]:
+    """The wrong solutions the task's procedural family ships (none for dataset tasks)."""
+    if "family" in task.metadata:  # a variant (debug, stdio) of a family's task
+        from rlvr.tasks.code.variants import wrong_solutions
+
+        return wrong_solutions(task)
     family = task.metadata.get("source")
     if not isinstance(family, str) or not family.replace("-", "").isalnum():
         return {}

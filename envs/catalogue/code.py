@@ -29,6 +29,21 @@ ENVS = (
         "Simulate a machine described in the prompt.",
     ),
     _code(
+        "data-structures",
+        "make_data_structures",
+        "Run operations on a stack, queue, LRU cache, ledger, trie...",
+    ),
+    _code(
+        "debug",
+        "make_debug",
+        "Fix a function that fails hidden tests (all function families).",
+    ),
+    _code(
+        "stdio",
+        "make_stdio",
+        "The function families as stdin/stdout programs, judged like contests.",
+    ),
+    _code(
         "humaneval",
         "make_humaneval",
         "The 164 HumanEval problems (needs the code extra).",

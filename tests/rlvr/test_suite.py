@@ -84,7 +84,7 @@ def test_unknown_env_and_bad_kwargs_fail_at_build():
 
 
 def test_builtin_and_yaml_and_registered_suites(tmp_path):
-    assert {"math", "math-eval", "math-hard", "logic", "logic-eval", "logic-hard"} <= set(
+    assert {"math", "math-eval", "math-hard", "logic", "logic-eval", "logic-hard", "code", "code-eval", "code-hard"} <= set(
         list_suites()
     )
     logic = {s.id for s in BUILTIN_ENVS if s.domain == "logic"}
