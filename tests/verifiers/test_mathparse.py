@@ -360,10 +360,11 @@ _PIECES = [
 
 
 def _parse_quickly(text: str, expect: str | None) -> None:
-    start = time.perf_counter()
+    # CPU time, not wall time: a busy machine must not fail this; a blow-up still does
+    start = time.process_time()
     with contextlib.suppress(MathParseError):
         parse_math(text, expect)
-    assert time.perf_counter() - start < 0.2, text
+    assert time.process_time() - start < 0.5, text
 
 
 EXPECTS = st.sampled_from([None, "number", "set", "tuple", "interval", "matrix", "equation"])
