@@ -82,12 +82,12 @@ def wrong_solutions(task: Task) -> dict[str, str]:
     stdio tasks). Used as adversarial negatives by the ``code`` verifier."""
     family = task.metadata["family"]
     if "function_task" in task.metadata:  # stdio
-        base_metadata = task.metadata["function_task"]
-        base = task.model_copy(update={"metadata": {**base_metadata, "source": family}})
+        function_task = task.metadata["function_task"]
+        metadata = {**function_task["metadata"], "source": family}
+        base = task.model_copy(update={"answer": function_task["answer"], "metadata": metadata})
         wrong = family_wrong_solutions(family, base)
-        return {
-            name: stdio_program(code, base_metadata["entry_point"]) for name, code in wrong.items()
-        }
+        entry_point = metadata["entry_point"]
+        return {name: stdio_program(code, entry_point) for name, code in wrong.items()}
     base = task.model_copy(update={"metadata": {**task.metadata, "source": family}})
     return family_wrong_solutions(family, base)
 
@@ -109,7 +109,7 @@ class DebugSource(ProceduralSource):
             + FUNCTION_INSTRUCTION.format(entry_point=entry_point)
         )
         metadata = {
-            **_without_origin(task.metadata),
+            **_without_source(task.metadata),
             "family": family,
             "attempt": attempt,
             "bug": name,
@@ -140,11 +140,11 @@ class StdioSource(ProceduralSource):
         metadata = {
             "tests": tests,
             "family": family,
-            "function_task": _without_origin(task.metadata),
+            "function_task": {"answer": task.answer, "metadata": _without_source(task.metadata)},
         }
         validate(metadata)
         return Problem(prompt, answer, metadata)
 
 
-def _without_origin(metadata: dict) -> dict:
-    return {k: v for k, v in metadata.items() if k not in ("source", "difficulty")}
+def _without_source(metadata: dict) -> dict:
+    return {k: v for k, v in metadata.items() if k != "source"}
