@@ -38,6 +38,12 @@ def check_completion_type(completion: object) -> str:
     return completion
 
 
+def check_batch(tasks: Sequence[Task], completions: Sequence[str]) -> None:
+    """Raise ``ValueError`` unless there is one completion per task."""
+    if len(tasks) != len(completions):
+        raise ValueError(f"verify_many got {len(tasks)} tasks but {len(completions)} completions")
+
+
 class BaseVerifier:
     """Input guards, batching and checker hooks shared by every built-in verifier."""
 
@@ -62,10 +68,7 @@ class BaseVerifier:
         raise NotImplementedError
 
     def verify_many(self, tasks: Sequence[Task], completions: Sequence[str]) -> list[Verdict]:
-        if len(tasks) != len(completions):
-            raise ValueError(
-                f"verify_many got {len(tasks)} tasks but {len(completions)} completions"
-            )
+        check_batch(tasks, completions)
         return [
             self.verify(task, completion)
             for task, completion in zip(tasks, completions, strict=True)

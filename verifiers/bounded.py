@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rlvr.types import Task, Verdict
-from rlvr.verifiers.base import Verifier, check_completion_type
+from rlvr.verifiers.base import Verifier, check_batch, check_completion_type
 from rlvr.verifiers.pool import Job, VerifierPool, default_pool
 
 
@@ -46,10 +46,7 @@ class BoundedVerifier:
         return self.verify_many([task], [completion])[0]
 
     def verify_many(self, tasks: Sequence[Task], completions: Sequence[str]) -> list[Verdict]:
-        if len(tasks) != len(completions):
-            raise ValueError(
-                f"verify_many got {len(tasks)} tasks but {len(completions)} completions"
-            )
+        check_batch(tasks, completions)
         jobs = [
             Job(self.inner, task, check_completion_type(completion))
             for task, completion in zip(tasks, completions, strict=True)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rlvr.types import Task, Verdict
-from rlvr.verifiers.base import BaseVerifier
+from rlvr.verifiers.base import BaseVerifier, check_batch
 from rlvr.verifiers.extract import fenced_code, strip_think
 from rlvr.verifiers.plainvalue import PlainValueError, as_json_value, decode
 from rlvr.verifiers.sandbox import RunRequest, RunResult, Sandbox, SandboxLimits, default_sandbox
@@ -169,10 +169,7 @@ class CodeVerifier(BaseVerifier):
         return self.verify_many([task], [completion])[0]
 
     def verify_many(self, tasks: Sequence[Task], completions: Sequence[str]) -> list[Verdict]:
-        if len(tasks) != len(completions):
-            raise ValueError(
-                f"verify_many got {len(tasks)} tasks but {len(completions)} completions"
-            )
+        check_batch(tasks, completions)
         verdicts: list[Verdict | None] = []
         runs: list[tuple[int, Task, RunRequest]] = []
         for task, completion in zip(tasks, completions, strict=True):

@@ -51,9 +51,7 @@ def _encode(value: Any, depth: int, budget: _Budget) -> Any:
     if value is None or kind is bool or kind is str:
         return value
     if kind is int:
-        if value.bit_length() > MAX_INT_DIGITS * 3.33:
-            raise PlainValueError(f"integer has more than {MAX_INT_DIGITS} digits")
-        return value
+        return _bounded_int(value)
     if kind is float:
         return value if math.isfinite(value) else {"$float": repr(value)}
     if kind is list:
@@ -93,9 +91,7 @@ def _decode(data: Any, depth: int, budget: _Budget) -> Any:
     if data is None or kind is bool or kind is str or kind is float:
         return data
     if kind is int:
-        if data.bit_length() > MAX_INT_DIGITS * 3.33:
-            raise PlainValueError(f"integer has more than {MAX_INT_DIGITS} digits")
-        return data
+        return _bounded_int(data)
     if kind is list:
         return [_decode(item, depth + 1, budget) for item in data]
     if kind is not dict or len(data) != 1:
@@ -121,6 +117,12 @@ def _decode(data: Any, depth: int, budget: _Budget) -> Any:
     except (TypeError, ValueError, UnicodeEncodeError) as error:
         raise PlainValueError(f"malformed {tag} value: {error}") from None
     raise PlainValueError(f"unknown tag {str(tag)[:20]!r}")
+
+
+def _bounded_int(value: int) -> int:
+    if value.bit_length() > MAX_INT_DIGITS * 3.33:
+        raise PlainValueError(f"integer has more than {MAX_INT_DIGITS} digits")
+    return value
 
 
 def _list(body: Any) -> list:

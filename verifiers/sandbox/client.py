@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import os
 import queue
 import subprocess
@@ -208,7 +209,7 @@ class Sandbox:
             pass
         with self._lock:
             if self._started < self.workers:
-                slot = self._started
+                slot = _new_slot()
                 self._started += 1
                 server = _Server(slot, self.isolation)
                 self._servers.append(server)
@@ -253,6 +254,17 @@ def _result(reply: dict) -> RunResult:
         stderr=reply.get("stderr", ""),
         seconds=reply.get("seconds", 0.0),
     )
+
+
+_slots = itertools.count()
+_slots_lock = threading.Lock()
+
+
+def _new_slot() -> int:
+    """A slot (pair of uids) that no other server of this process uses, and that servers of
+    other processes use only if their PIDs agree modulo 1000 and they start 100 servers."""
+    with _slots_lock:
+        return (os.getpid() % 1000) * 100 + next(_slots) % 100
 
 
 _default: Sandbox | None = None

@@ -97,14 +97,21 @@ def call_and_encode(function: Any, args: list, kwargs: dict, seconds: float) -> 
         return {"error": describe(error)}
 
 
-def run_function(request: dict, out: int) -> None:
-    """Function mode: one ``{"i", "ok"|"error"}`` frame per input."""
+def load_or_report(request: dict, fd: int) -> Any:
+    """The request's entry point, or ``None`` after sending a ``load_error`` frame to ``fd``."""
     try:
-        function = load_candidate(
+        return load_candidate(
             request["code"], request.get("preamble") or "", request["entry_point"], "solution"
         )
-    except BaseException as error:
-        write_frame(out, {"load_error": describe(error)})
+    except BaseException as error:  # SystemExit at import too: the code did not load
+        write_frame(fd, {"load_error": describe(error)})
+        return None
+
+
+def run_function(request: dict, out: int) -> None:
+    """Function mode: one ``{"i", "ok"|"error"}`` frame per input."""
+    function = load_or_report(request, out)
+    if function is None:
         return
     seconds = request["test_timeout"]
     for number, args in enumerate(request["inputs"]):
@@ -185,12 +192,8 @@ def _read_capped(path: str, limit: int) -> str:
 def serve_candidate(request: dict, calls: int, replies: int) -> None:
     """The candidate's side of test_code mode: answer ``{"args", "kwargs"}`` call frames."""
     stream = os.fdopen(calls, "rb")
-    try:
-        function = load_candidate(
-            request["code"], request.get("preamble") or "", request["entry_point"], "solution"
-        )
-    except BaseException as error:
-        write_frame(replies, {"load_error": describe(error)})
+    function = load_or_report(request, replies)
+    if function is None:
         return
     write_frame(replies, {"ready": True})
     seconds = request["test_timeout"]

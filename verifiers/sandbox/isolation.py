@@ -28,10 +28,13 @@ Isolation = Literal["namespaces", "basic"]
 CLONE_NEWNS = 0x00020000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x2, 0x4, 0x8
+MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
 PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 BASE_UID = 61000
 """Sandbox slot ``i`` runs test code as uid ``BASE_UID + 2i`` and candidate code as ``+ 1``."""
+MAX_SLOTS = 100_000
+"""Slots are below this: sandbox uids lie in ``[BASE_UID, BASE_UID + 2 * MAX_SLOTS)``."""
 SAFE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
 
 
@@ -100,6 +103,13 @@ def enter_private_mounts(tmpfs_mb: int) -> None:
     for path in PRIVATE_DIRS:
         if os.path.isdir(path):
             mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
+
+
+def mount_own_proc() -> None:
+    """Give this process (PID 1 of a fresh PID namespace) its own ``/proc``, which lists only
+    the run's processes (call before forking the rest of the run)."""
+    unshare(CLONE_NEWNS)
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
 
 
 def hidden_ancestor(path: str) -> str | None:

@@ -154,7 +154,7 @@ class Server:
         """A function or program run: this one process runs the harness as the candidate."""
         code = 0
         try:
-            _prepare(scratch, (requests, out))
+            _prepare(scratch, (requests, out), self.mode == "namespaces")
             request = read_frame(os.fdopen(requests, "rb"))
             if request is not None:
                 self._candidate(request, scratch, out, -1, -1)
@@ -173,7 +173,7 @@ class Server:
             calls_r, calls_w = os.pipe()
             replies_r, replies_w = os.pipe()
             pipes = (to_candidate_r, to_candidate_w, calls_r, calls_w, replies_r, replies_w)
-            _prepare(scratch, (requests, out, *pipes))
+            _prepare(scratch, (requests, out, *pipes), self.mode == "namespaces")
             if os.fork() == 0:
                 child_code = 0
                 try:
@@ -258,9 +258,12 @@ class Server:
                 os.killpg(first, signal.SIGKILL)
 
 
-def _prepare(scratch: str, keep: tuple[int, ...]) -> None:
-    """Common start of a run's processes: own session, output files, scratch directory, and no
-    file descriptor of the server's but ``keep``."""
+def _prepare(scratch: str, keep: tuple[int, ...], own_proc: bool) -> None:
+    """Common start of a run's first process: own session (and ``/proc`` when it is PID 1 of
+    a namespace), output files, scratch directory, and no file descriptor of the server's but
+    ``keep``."""
+    if own_proc:
+        isolation.mount_own_proc()
     os.setsid()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     _redirect(scratch)
