@@ -71,7 +71,12 @@ def list_envs(domain: str | None = None) -> list[str]:
 
 
 def make(env_id: str, **kwargs: Any) -> Any:
-    """Build the environment ``env_id`` (a :class:`gymnasium.Env`) with ``kwargs``."""
+    """Build the environment ``env_id`` (a :class:`gymnasium.Env`) with ``kwargs``.
+
+    ``max_attempts=N`` (with optional ``feedback="none"|"binary"|"full"`` and ``discount``)
+    turns it into a multi-turn environment that retries with the verifier's feedback
+    (:class:`rlvr.envs.retry.RetryWithFeedback`).
+    """
     from rlvr.registry import default_registry
 
     return default_registry().make(env_id, **kwargs)

@@ -124,9 +124,27 @@ class Registry:
         spec = self.spec(env_id)
         spec.check_available()
         factory = load_entry_point(spec.entry_point)
+        retry = _retry_options(env_id, kwargs)
         env = factory(**{**spec.kwargs, **kwargs})
         _attach_spec(env, spec, kwargs)
+        if retry is not None:
+            from rlvr.envs.retry import RetryWithFeedback
+
+            env = RetryWithFeedback(env, **retry)
         return env
+
+
+def _retry_options(env_id: str, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """Take the retry wrapper's options out of ``kwargs`` (``None`` when there are none)."""
+    from rlvr.envs.retry import RETRY_KWARGS
+
+    retry = {name: kwargs.pop(name) for name in RETRY_KWARGS if name in kwargs}
+    if retry and "max_attempts" not in retry:
+        raise ValueError(
+            f"{env_id}: {', '.join(sorted(retry))} only apply with max_attempts=N (retry with "
+            "feedback)"
+        )
+    return retry or None
 
 
 def _attach_spec(env: Any, spec: EnvSpec, kwargs: Mapping[str, Any]) -> None:

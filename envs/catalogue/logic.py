@@ -53,6 +53,8 @@ ENVS = (
         "make_countdown",
         "The 24 game and countdown: reach the target with the numbers given.",
     ),
-    _puzzle("cryptarithm", "make_cryptarithm", "Letter-digit addition puzzles (any valid assignment)."),
+    _puzzle(
+        "cryptarithm", "make_cryptarithm", "Letter-digit addition puzzles (any valid assignment)."
+    ),
     _puzzle("seating", "make_seating", "Seat people from ordering clues (unique order)."),
 )
