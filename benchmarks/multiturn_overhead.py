@@ -58,7 +58,7 @@ def main() -> None:
     print(f"reset + 2 verifications (bare env):  {per_single:8.1f} us per task")
     print(f"reset + 2 steps (retry wrapper):     {per_multi:8.1f} us per task")
     print(
-        f"wrapper overhead:         {per_multi - per_single:8.1f} us per episode "
+        f"wrapper overhead:                    {per_multi - per_single:8.1f} us per episode "
         f"({per_multi / per_single:.2f}x)"
     )
 
