@@ -7,7 +7,10 @@ environment; with it: one episode of ``reset`` and two ``step`` calls (feedback,
 verdict list). The difference is the wrapper's overhead per episode. Rounds alternate and the
 best of each counts.
 
-    python benchmarks/multiturn_overhead.py [--episodes 2000] [--rounds 3]
+The python tool: the latency of a call on a fresh session and of the fifth call of a session
+(four earlier cells replayed), against a bare sandbox run of the same cell.
+
+    python benchmarks/multiturn_overhead.py [--episodes 2000] [--rounds 3] [--calls 40]
 """
 
 from __future__ import annotations
@@ -42,10 +45,38 @@ def multi_turn(env, episodes: int) -> float:
     return time.perf_counter() - start
 
 
+def python_tool_latency(calls: int) -> None:
+    from rlvr.envs.tools.python_tool import PythonTool
+    from rlvr.verifiers.sandbox import RunRequest, default_sandbox
+
+    cell = "total = sum(i * i for i in range(1000))\ntotal"
+    sandbox = default_sandbox()
+    request = RunRequest(
+        mode="program", code=f"print({cell.splitlines()[0].split('=')[1]})", inputs=[""]
+    )
+    sandbox.run(request)  # start the servers
+    timings = {"bare sandbox run": [], "python tool, first call": [], "python tool, 5th call": []}
+    for _ in range(calls):
+        start = time.perf_counter()
+        sandbox.run(request)
+        timings["bare sandbox run"].append(time.perf_counter() - start)
+        tool = PythonTool()
+        for number in range(1, 6):
+            start = time.perf_counter()
+            tool(cell)
+            if number in (1, 5):
+                key = "python tool, first call" if number == 1 else "python tool, 5th call"
+                timings[key].append(time.perf_counter() - start)
+    for name, values in timings.items():
+        values.sort()
+        print(f"{name + ':':36s} {values[len(values) // 2] * 1e3:8.2f} ms median")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--calls", type=int, default=40)
     args = parser.parse_args()
     plain = rlvr.make("math/arithmetic-v0", difficulty=2, bounded=False)
     wrapped = rlvr.make("math/arithmetic-v0", difficulty=2, bounded=False, max_attempts=2)
@@ -61,6 +92,8 @@ def main() -> None:
         f"wrapper overhead:                    {per_multi - per_single:8.1f} us per episode "
         f"({per_multi / per_single:.2f}x)"
     )
+
+    python_tool_latency(args.calls)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ def make(env_id: str, **kwargs: Any) -> Any:
 
     ``max_attempts=N`` (with optional ``feedback="none"|"binary"|"full"`` and ``discount``)
     turns it into a multi-turn environment that retries with the verifier's feedback
-    (:class:`rlvr.envs.retry.RetryWithFeedback`).
+    (:class:`rlvr.envs.retry.RetryWithFeedback`); ``tools=["python", "calculator"]`` (with
+    optional ``max_tool_calls``) lets the model call tools before answering
+    (:class:`rlvr.envs.tools.wrapper.ToolUse`).
     """
     from rlvr.registry import default_registry
 

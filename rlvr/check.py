@@ -80,7 +80,11 @@ def check_gymnasium_api(ctx: Context) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         gym_check(ctx.fresh(), skip_render_check=False)
-    relevant = [w for w in caught if "WARN:" in str(w.message)]  # gymnasium's logger.warn
+    relevant = [  # gymnasium's logger.warn; a multi-turn wrapper is what is meant to be checked
+        w
+        for w in caught
+        if "WARN:" in str(w.message) and "different from the unwrapped" not in str(w.message)
+    ]
     if relevant:
         message = re.sub(r"\x1b\[[0-9;]*m", "", str(relevant[0].message))
         raise CheckFailed(f"gymnasium's check_env warned: {message}")
@@ -153,7 +157,7 @@ def check_gold(ctx: Context) -> str:
 
 
 def check_known_bad(ctx: Context) -> str:
-    env = ctx.fresh()
+    env = ctx.fresh().unwrapped  # multi-turn wrappers: each bad answer judged as a final answer
     timeout = float(getattr(env.unwrapped.verifier, "timeout", 2.0))
     graded = getattr(env.unwrapped.verifier, "graded", False) is True
     count = 0

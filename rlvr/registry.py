@@ -124,13 +124,21 @@ class Registry:
         spec = self.spec(env_id)
         spec.check_available()
         factory = load_entry_point(spec.entry_point)
+        kwargs = {**spec.kwargs, **kwargs}
         retry = _retry_options(env_id, kwargs)
-        env = factory(**{**spec.kwargs, **kwargs})
+        tools = _tool_options(env_id, kwargs)
+        if retry is not None and tools is not None:
+            raise ValueError(f"{env_id}: retry (max_attempts) and tools cannot be combined")
+        env = factory(**kwargs)
         _attach_spec(env, spec, kwargs)
         if retry is not None:
             from rlvr.envs.retry import RetryWithFeedback
 
             env = RetryWithFeedback(env, **retry)
+        if tools is not None:
+            from rlvr.envs.tools.wrapper import ToolUse
+
+            env = ToolUse(env, **tools)
         return env
 
 
@@ -147,14 +155,22 @@ def _retry_options(env_id: str, kwargs: dict[str, Any]) -> dict[str, Any] | None
     return retry or None
 
 
+def _tool_options(env_id: str, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """Take the tool-use wrapper's options out of ``kwargs`` (``None`` when there are none)."""
+    from rlvr.envs.tools.wrapper import TOOL_KWARGS
+
+    tools = {name: kwargs.pop(name) for name in TOOL_KWARGS if name in kwargs}
+    if tools and "tools" not in tools:
+        raise ValueError(f"{env_id}: max_tool_calls only applies with tools=[...]")
+    return tools or None
+
+
 def _attach_spec(env: Any, spec: EnvSpec, kwargs: Mapping[str, Any]) -> None:
     """Give the new env a Gymnasium ``EnvSpec`` (as ``gymnasium.make`` does) and the rlvr spec."""
     from gymnasium.envs.registration import EnvSpec as GymSpec
 
     unwrapped = env.unwrapped
-    unwrapped.spec = GymSpec(
-        id=spec.id, entry_point=spec.entry_point, kwargs={**spec.kwargs, **kwargs}
-    )
+    unwrapped.spec = GymSpec(id=spec.id, entry_point=spec.entry_point, kwargs=dict(kwargs))
     unwrapped.rlvr_spec = spec
 
 

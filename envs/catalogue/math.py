@@ -13,6 +13,15 @@ def _procedural(name: str, factory: str, description: str) -> EnvSpec:
     )
 
 
+TOOL_VARIANTS = (
+    ("arithmetic", "make_arithmetic", "Integer expressions"),
+    ("linear-systems", "make_linear_systems", "2x2 to 4x4 linear systems"),
+    ("number-theory", "make_number_theory", "gcd, lcm, modular arithmetic, primes"),
+    ("combinatorics-probability", "make_combinatorics", "Counting and probability"),
+    ("matrices", "make_matrices", "Determinants, inverses and products"),
+)
+"""Math families that also come as tool-use environments (``math/<name>-tools-v0``)."""
+
 ENVS = (
     EnvSpec(
         id="math/arithmetic-v0",
@@ -58,5 +67,16 @@ ENVS = (
     _procedural("matrices", "make_matrices", "Determinants, inverses and products."),
     _procedural(
         "word-problems-gen", "make_word_problems_gen", "Multi-step word problems from templates."
+    ),
+    *(
+        EnvSpec(
+            id=f"math/{name}-tools-v0",
+            entry_point=f"rlvr.envs.math:{factory}",
+            description=f"{what}, with python and calculator tools.",
+            kwargs={"tools": ("python", "calculator")},
+            difficulty=(1, 5),
+            tags=("math", "procedural", "tools", "multi-turn"),
+        )
+        for name, factory, what in TOOL_VARIANTS
     ),
 )
