@@ -69,9 +69,7 @@ make_arithmetic_functions = _family(
 )
 make_parsing = _family("parsing", "rlvr.tasks.code.parsing:ParsingSource")
 make_recursion = _family("recursion", "rlvr.tasks.code.recursion:RecursionSource")
-make_state_machines = _family(
-    "state-machines", "rlvr.tasks.code.state_machines:StateMachineSource"
-)
+make_state_machines = _family("state-machines", "rlvr.tasks.code.state_machines:StateMachineSource")
 make_data_structures = _family(
     "data-structures", "rlvr.tasks.code.data_structures:DataStructuresSource"
 )

