@@ -100,7 +100,10 @@ def check_gymnasium_make(ctx: Context) -> str:
         return "skipped: only the default registry is bridged to gymnasium"
     env = gymnasium.make(ctx.env_id, **ctx.kwargs)
     prompt, info = env.reset(seed=ctx.seed)
-    if not isinstance(prompt, str) or not isinstance(info.get("task"), Task):
+    if is_interactive(env):
+        if not isinstance(prompt, str) or not isinstance(info.get("messages"), list):
+            raise CheckFailed(f"gymnasium.make({ctx.env_id!r}).reset() gave no prompt/messages")
+    elif not isinstance(prompt, str) or not isinstance(info.get("task"), Task):
         raise CheckFailed(f"gymnasium.make({ctx.env_id!r}).reset() gave {type(prompt).__name__}")
     env.close()
     return "gymnasium.make works on this id"
@@ -203,6 +206,62 @@ def check_difficulty(ctx: Context) -> str:
     return f"every difficulty {low}..{high} builds and its gold scores 1"
 
 
+def is_interactive(env: Any) -> bool:
+    """An environment that plays several turns against an oracle and has no single verdict
+    to judge a completion by (no ``verify`` on the unwrapped env)."""
+    return not callable(getattr(env.unwrapped, "verify", None))
+
+
+GARBAGE_ACTION = "banana"
+MAX_GARBAGE_TURNS = 1_000
+
+
+def _play_garbage(env: Any, index: int) -> tuple[float, bool, bool, dict[str, Any]]:
+    env.reset(options={"index": index})
+    total, turns = 0.0, 0
+    while turns < MAX_GARBAGE_TURNS:
+        _, reward, terminated, truncated, info = env.step(GARBAGE_ACTION)
+        total, turns = total + reward, turns + 1
+        if terminated or truncated:
+            return total, terminated, truncated, info
+    raise CheckFailed(f"an episode of index {index} did not end after {MAX_GARBAGE_TURNS} turns")
+
+
+def check_interactive_determinism(ctx: Context) -> str:
+    first, second = ctx.fresh(), ctx.fresh()
+    for index in range(ctx.n):
+        a, b = _play_garbage(first, index)[3], _play_garbage(second, index)[3]
+        if a.get("solution") != b.get("solution") or a["messages"] != b["messages"]:
+            raise CheckFailed(f"index {index} gave different games in two fresh envs")
+    solutions = {str(_play_garbage(first, index)[3].get("solution")) for index in range(ctx.n)}
+    if ctx.n > 1 and len(solutions) == 1:
+        raise CheckFailed(f"{ctx.n} different indices hid the same solution")
+    return f"the same game for the same index ({ctx.n} indices), different games across them"
+
+
+def check_interactive_garbage(ctx: Context) -> str:
+    env = ctx.fresh()
+    for index in range(ctx.n):
+        total, terminated, truncated, info = _play_garbage(env, index)
+        if total != 0.0 or terminated or not truncated:
+            raise CheckFailed(
+                f"playing {GARBAGE_ACTION!r} on index {index}: reward {total}, "
+                f"terminated={terminated}, truncated={truncated} (want 0, False, True)"
+            )
+        if "solution" not in info:
+            raise CheckFailed("a finished episode does not reveal info['solution']")
+    return f"invalid actions use the budget: truncated with reward 0 ({ctx.n} episodes)"
+
+
+INTERACTIVE_CHECKS: dict[str, Callable[[Context], str]] = {
+    "gymnasium_api": check_gymnasium_api,
+    "gymnasium_make": check_gymnasium_make,
+    "determinism": check_interactive_determinism,
+    "garbage_scores_0": check_interactive_garbage,
+}
+"""The checks for interactive environments, which have no gold completion to replay."""
+
+
 CHECKS: dict[str, Callable[[Context], str]] = {
     "gymnasium_api": check_gymnasium_api,
     "gymnasium_make": check_gymnasium_make,
@@ -230,12 +289,14 @@ def check_env(
     ctx = Context(env_id, dict(kwargs or {}), n, seed, registry)
     start = time.perf_counter()
     try:
-        ctx.fresh().close()
+        env = ctx.fresh()
+        checks = INTERACTIVE_CHECKS if is_interactive(env) else CHECKS
+        env.close()
     except Exception as exc:
         report.results.append(CheckResult("make", False, f"rlvr.make failed: {exc}", 0.0))
         return report
     report.results.append(CheckResult("make", True, "rlvr.make works", time.perf_counter() - start))
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         start = time.perf_counter()
         try:
             passed, detail = True, check(ctx)

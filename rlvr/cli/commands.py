@@ -77,6 +77,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         console.print(options)
     env = registry.make(args.env_id, **args.kwargs)
     prompt, info = env.reset(seed=0)
+    if "task" not in info:  # an interactive game: the hidden answer stays hidden
+        console.print(Panel(escape(prompt), title="opening of a sample game", title_align="left"))
+        return 0
     task = info["task"]
     verifier = env.unwrapped.verifier
     console.print(
@@ -93,7 +96,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
         raise ValueError(f"-n must be >= 0, got {args.n}")
     env = default_registry().make(args.env_id, **args.kwargs)
     for i in range(args.n):
-        _, info = env.reset(seed=args.seed if i == 0 else None)
+        prompt, info = env.reset(seed=args.seed if i == 0 else None)
+        if "task" not in info:  # an interactive game: show its opening, not its secret
+            if args.json:
+                print(json.dumps({"prompt": prompt, "task_id": info.get("task_id")}))
+            else:
+                console.print(Panel(escape(prompt), title=f"{i}: game", title_align="left"))
+            continue
         task = info["task"]
         if args.json:
             print(task.model_dump_json())

@@ -97,3 +97,14 @@ def test_console_script_runs():
         timeout=120,
     )
     assert result.returncode == 0 and "math-eval" in result.stdout
+
+
+def test_interactive_games_show_their_opening_but_not_their_secret(capsys):
+    code, out, _ = run(capsys, "sample", "interactive/mastermind-v0", "-n", "1", "--json")
+    assert code == 0
+    record = json.loads(out)
+    assert "guess:" in record["prompt"] and "solution" not in record
+    code, out, _ = run(capsys, "show", "interactive/twenty-questions-v0")
+    assert code == 0 and "opening of a sample game" in out
+    code, out, _ = run(capsys, "check", "interactive/guess-the-rule-v0", "-n", "3")
+    assert code == 0 and "garbage_scores_0" in out
