@@ -26,7 +26,7 @@ def test_every_hub_environment_has_offline_fixtures():
 def test_every_environment_passes_check(env_id):
     report = rlvr.check_env(env_id, n=10, kwargs=OFFLINE_KWARGS.get(env_id))
     report.raise_for_failures()
-    assert report.passed and report.latency_ms["p99"] < 2000
+    assert report.passed and report.latency_ms.get("p99", 0.0) < 2000  # none: interactive
 
 
 @pytest.mark.parametrize("spec", BUILTIN_ENVS, ids=lambda s: s.id)
