@@ -227,13 +227,22 @@ def _play_garbage(env: Any, index: int) -> tuple[float, bool, bool, dict[str, An
     raise CheckFailed(f"an episode of index {index} did not end after {MAX_GARBAGE_TURNS} turns")
 
 
+def _secret(info: dict[str, Any]) -> Any:
+    """What a finished interactive episode was hiding: ``info["solution"]`` (games) or the
+    task's gold answer (question answering)."""
+    if "solution" in info:
+        return info["solution"]
+    task = info.get("task")
+    return task.answer if isinstance(task, Task) else None
+
+
 def check_interactive_determinism(ctx: Context) -> str:
     first, second = ctx.fresh(), ctx.fresh()
     for index in range(ctx.n):
         a, b = _play_garbage(first, index)[3], _play_garbage(second, index)[3]
-        if a.get("solution") != b.get("solution") or a["messages"] != b["messages"]:
+        if _secret(a) != _secret(b) or a["messages"] != b["messages"]:
             raise CheckFailed(f"index {index} gave different games in two fresh envs")
-    solutions = {str(_play_garbage(first, index)[3].get("solution")) for index in range(ctx.n)}
+    solutions = {str(_secret(_play_garbage(first, index)[3])) for index in range(ctx.n)}
     if ctx.n > 1 and len(solutions) == 1:
         raise CheckFailed(f"{ctx.n} different indices hid the same solution")
     return f"the same game for the same index ({ctx.n} indices), different games across them"
@@ -248,8 +257,8 @@ def check_interactive_garbage(ctx: Context) -> str:
                 f"playing {GARBAGE_ACTION!r} on index {index}: reward {total}, "
                 f"terminated={terminated}, truncated={truncated} (want 0, False, True)"
             )
-        if "solution" not in info:
-            raise CheckFailed("a finished episode does not reveal info['solution']")
+        if _secret(info) is None:
+            raise CheckFailed("a finished episode reveals neither info['solution'] nor a task")
     return f"invalid actions use the budget: truncated with reward 0 ({ctx.n} episodes)"
 
 

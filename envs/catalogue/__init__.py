@@ -10,6 +10,13 @@ from rlvr.envs.catalogue.code import ENVS as CODE_ENVS
 from rlvr.envs.catalogue.interactive import ENVS as INTERACTIVE_ENVS
 from rlvr.envs.catalogue.logic import ENVS as LOGIC_ENVS
 from rlvr.envs.catalogue.math import ENVS as MATH_ENVS
+from rlvr.envs.catalogue.qa import ENVS as QA_ENVS
 from rlvr.spec import EnvSpec
 
-BUILTIN_ENVS: tuple[EnvSpec, ...] = (*MATH_ENVS, *LOGIC_ENVS, *CODE_ENVS, *INTERACTIVE_ENVS)
+BUILTIN_ENVS: tuple[EnvSpec, ...] = (
+    *MATH_ENVS,
+    *LOGIC_ENVS,
+    *CODE_ENVS,
+    *INTERACTIVE_ENVS,
+    *QA_ENVS,
+)
