@@ -136,3 +136,16 @@ def test_unknown_tools_and_bad_options_are_named():
 @pytest.mark.filterwarnings("ignore:.*different from the unwrapped version")
 def test_gymnasium_env_checker_passes():
     check_env(make(), skip_render_check=True)
+
+
+def test_sync_vector_env_steps_tool_episodes():
+    import gymnasium
+
+    vector = gymnasium.vector.SyncVectorEnv([make, make])
+    observations, _ = vector.reset(seed=0)
+    assert all("<tool name=" in o for o in observations)
+    calls = (tool("calculator", "6*7"), tool("calculator", "2^5"))
+    observations, rewards, terminated, truncated, _ = vector.step(calls)
+    assert "42" in observations[0] and "32" in observations[1]
+    assert list(terminated) == [False, False] and list(rewards) == [0.0, 0.0]
+    vector.close()
