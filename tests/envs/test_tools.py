@@ -147,5 +147,6 @@ def test_sync_vector_env_steps_tool_episodes():
     calls = (tool("calculator", "6*7"), tool("calculator", "2^5"))
     observations, rewards, terminated, truncated, _ = vector.step(calls)
     assert "42" in observations[0] and "32" in observations[1]
-    assert list(terminated) == [False, False] and list(rewards) == [0.0, 0.0]
+    assert list(terminated) == [False, False] and list(truncated) == [False, False]
+    assert list(rewards) == [0.0, 0.0]
     vector.close()

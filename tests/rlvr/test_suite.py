@@ -89,7 +89,11 @@ def test_builtin_and_yaml_and_registered_suites(tmp_path):
     logic = {s.id for s in BUILTIN_ENVS if s.domain == "logic"}
     assert {e.id for e in rlvr.make_suite("logic").envs} == logic
     math = rlvr.make_suite("math")
-    procedural = {s.id for s in BUILTIN_ENVS if "procedural" in s.tags and s.domain == "math"}
+    procedural = {
+        s.id
+        for s in BUILTIN_ENVS
+        if "procedural" in s.tags and s.domain == "math" and "tools" not in s.tags
+    }
     assert {e.id for e in math.envs} == procedural | {"math/word-problems-v0"}
     assert {e.kwargs.get("difficulty") for e in math.envs} == {1, 2, 3, None}
     path = tmp_path / "mine.yaml"

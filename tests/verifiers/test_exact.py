@@ -153,9 +153,9 @@ def test_non_str_completion_raises(verifier: BaseVerifier, completion: Any) -> N
 @pytest.mark.parametrize("verifier", [ExactVerifier(), NumericVerifier()], ids=repr)
 def test_over_long_completion_is_no_answer_quickly(verifier: BaseVerifier) -> None:
     completion = f"{B}{{1}}" + "9" * verifier.max_completion_chars
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: immune to a busy machine, not to a slow parse
     verdict = verifier.verify(task("1"), completion)
-    assert time.perf_counter() - start < 0.1
+    assert time.process_time() - start < 0.1
     assert verdict.status == "no_answer" and verdict.reward == 0.0
 
 

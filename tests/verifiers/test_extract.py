@@ -229,11 +229,12 @@ TEXTS = st.one_of(
 
 
 def _timed(text: str) -> Extraction:
-    start = time.perf_counter()
+    # CPU time, not wall time: a busy machine must not fail this; a blow-up still does
+    start = time.process_time()
     result = extract_answer(text)
     normalize_text(text)
     fenced_code(text)
-    assert time.perf_counter() - start < 0.2
+    assert time.process_time() - start < 0.5
     return result
 
 
