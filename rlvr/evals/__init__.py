@@ -1,0 +1,1 @@
+"""Evaluation: metrics over rollout records (pass@k, maj@k, rates) and their aggregation."""
