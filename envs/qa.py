@@ -36,6 +36,7 @@ from pydantic import Field, model_validator
 from rlvr.envs.config import EnvConfig, env_factory
 from rlvr.envs.interactive.base import parse_action
 from rlvr.envs.spaces import UnicodeText
+from rlvr.envs.text_env import opening_messages
 from rlvr.errors import ResetNeeded
 from rlvr.tasks.base import check_index
 from rlvr.tasks.qa.corpus import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE, Article
@@ -179,19 +180,12 @@ class QAEnv(gym.Env[str, str]):
         self._done, self._turns, self._results, self._quotes = False, [], [], []
         self._article, self._top, self._verdict = None, 0, None
         prompt = self._opening_prompt()
-        self._messages = [{"role": "user", "content": prompt}]
-        if self.system_prompt:
-            self._messages.insert(0, {"role": "system", "content": self.system_prompt})
+        self._messages = opening_messages(prompt, self.system_prompt)
         return prompt, self._info()
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         check_completion_type(action)
-        if self._task is None or self._done:
-            raise ResetNeeded(
-                "step() was called before reset()"
-                if self._task is None
-                else "this episode has ended: call reset() before step()"
-            )
+        ResetNeeded.check(started=self._task is not None, ended=self._done)
         command, reply, valid = self._respond(action)
         self._turns.append({"action": action, "command": command, "reply": reply, "valid": valid})
         used = len(self._turns)

@@ -103,12 +103,7 @@ class RetryWithFeedback(gym.Wrapper, gym.utils.RecordConstructorArgs):
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         check_completion_type(action)
-        if self._info is None or self._done:
-            raise ResetNeeded(
-                "step() was called before reset()"
-                if self._info is None
-                else "this episode has ended: call reset() before step()"
-            )
+        ResetNeeded.check(started=self._info is not None, ended=self._done)
         verdict = self.env.unwrapped.verify(self._info["task"], action)
         self._verdicts.append(verdict)
         messages = self._info["messages"]

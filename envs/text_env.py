@@ -22,6 +22,14 @@ MAX_PROMPT_CHARS = 1_000_000
 RESET_OPTIONS = ("index", "task")
 
 
+def opening_messages(prompt: str, system_prompt: str | None) -> list[dict[str, str]]:
+    """The chat messages that open an episode: the system prompt, if any, then the prompt."""
+    messages = [{"role": "user", "content": prompt}]
+    if system_prompt:
+        messages.insert(0, {"role": "system", "content": system_prompt})
+    return messages
+
+
 class TextEnv(gym.Env[str, str]):
     """A Gymnasium env that poses one task from ``source`` and grades it with ``verifier``.
 
@@ -93,12 +101,7 @@ class TextEnv(gym.Env[str, str]):
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         check_completion_type(action)
-        if self._task is None or self._done:
-            raise ResetNeeded(
-                "step() was called before reset()"
-                if self._task is None
-                else "this episode has ended: call reset() before step()"
-            )
+        ResetNeeded.check(started=self._task is not None, ended=self._done)
         verdict = self.verify(self._task, action)
         self._done, self._last = True, (action, verdict)
         info = self._info()
@@ -156,9 +159,7 @@ class TextEnv(gym.Env[str, str]):
 
     def _info(self) -> dict[str, Any]:
         assert self._task is not None
-        messages = [{"role": "user", "content": self._task.prompt}]
-        if self.system_prompt:
-            messages.insert(0, {"role": "system", "content": self.system_prompt})
+        messages = opening_messages(self._task.prompt, self.system_prompt)
         return {
             "task": self._task.model_copy(deep=True),
             "index": self._index,

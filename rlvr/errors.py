@@ -48,3 +48,11 @@ class EnvCheckError(RlvrError, AssertionError):
 
 class ResetNeeded(RlvrError, RuntimeError):
     """``step`` was called before ``reset`` or after the episode ended."""
+
+    @classmethod
+    def check(cls, started: bool, ended: bool) -> None:
+        """Raise unless an episode has started and not yet ended."""
+        if not started:
+            raise cls("step() was called before reset()")
+        if ended:
+            raise cls("this episode has ended: call reset() before step()")

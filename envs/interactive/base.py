@@ -24,6 +24,7 @@ from pydantic import Field, model_validator
 
 from rlvr.envs.config import EnvConfig
 from rlvr.envs.spaces import UnicodeText
+from rlvr.envs.text_env import opening_messages
 from rlvr.errors import ResetNeeded
 from rlvr.tasks.base import UNBOUNDED_SIZE, check_index, derive_rng
 from rlvr.verifiers.base import check_completion_type
@@ -258,19 +259,12 @@ class InteractiveEnv(gym.Env[str, str]):
         self._budget = self.max_turns or self._game.max_turns
         self._done, self._solved, self._turns = False, False, []
         prompt = self._opening_prompt()
-        self._messages = [{"role": "user", "content": prompt}]
-        if self.system_prompt:
-            self._messages.insert(0, {"role": "system", "content": self.system_prompt})
+        self._messages = opening_messages(prompt, self.system_prompt)
         return prompt, self._info()
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         check_completion_type(action)
-        if self._game is None or self._done:
-            raise ResetNeeded(
-                "step() was called before reset()"
-                if self._game is None
-                else "this episode has ended: call reset() before step()"
-            )
+        ResetNeeded.check(started=self._game is not None, ended=self._done)
         reply = self._answer(self._game, action)
         self._turns.append({"action": action, "reply": reply.text, "valid": reply.valid})
         used = len(self._turns)
