@@ -22,7 +22,8 @@ mistakes.
 
 ``answer`` is the reference function; ``metadata["structure"]`` describes the task and
 ``metadata["mistakes"]`` names the wrong solutions that :func:`wrong_solutions` rebuilds, each
-checked at generation time to fail at least one hidden test.
+checked at generation time to fail at least one hidden test. The pipeline machinery (mistakes,
+the search for a task, the prompt) is :mod:`.kit`'s.
 """
 
 from __future__ import annotations
@@ -30,17 +31,28 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.code.schema import FUNCTION_INSTRUCTION, function_metadata, function_tests
-from rlvr.tasks.code.strings import K, example_line, fails, informative_first, pick_mistakes
-from rlvr.tasks.code.strings import uniform_int as _int
+from rlvr.tasks.code import kit
+from rlvr.tasks.code.kit import EXAMPLES, K, PipelineSource
+from rlvr.tasks.code.kit import uniform_int as _int
 from rlvr.types import Task
 
 
+class Edited:
+    """A function body with named bugs, each a ``(before, after)`` edit of the body."""
+
+    body: str
+    bugs: dict[str, tuple[str, str]]
+
+    def code(self, bug: str | None = None) -> str:
+        """The body, or the body with one bug in it."""
+        return self.body if bug is None else self.body.replace(*self.bugs[bug], 1)
+
+
 @dataclass(frozen=True)
-class Fn:
+class Fn(Edited):
     """A function of one integer ``n``.
 
     ``text`` is a noun phrase (a clause about n for a predicate) with ``{p}`` for the parameter;
@@ -64,13 +76,6 @@ class Fn:
     high: int = 10_000
     negatives: bool = False
     aggregate: bool = True
-
-    def code(self, bug: str | None = None) -> str:
-        """The body, or the body with one bug in it."""
-        if bug is None:
-            return self.body
-        before, after = self.bugs[bug]
-        return self.body.replace(before, after, 1)
 
 
 DIGIT_SUM = (
@@ -171,7 +176,7 @@ FNS: dict[str, Fn] = {fn.name: fn for fn in [
 
 
 @dataclass(frozen=True)
-class Standalone:
+class Standalone(Edited):
     """A level-2 task with its own arguments (``args``: the signature's parameter list)."""
 
     name: str
@@ -182,9 +187,6 @@ class Standalone:
     bugs: dict[str, tuple[str, str]]
     draw: Callable[[random.Random], list[Any]]
     edges: tuple[list[Any], ...]
-
-    def code(self, bug: str | None = None) -> str:
-        return self.body if bug is None else self.body.replace(*self.bugs[bug], 1)
 
 
 COIN_WAYS = """ways = [1] + [0] * n
@@ -262,13 +264,6 @@ AGGREGATE_CODE = {
 }
 RANGES = {3: (80, 15), 4: (400, 25), 5: (1000, 30)}
 """level -> (largest b, largest b - a)"""
-EXAMPLES = 3
-MAX_TRIES = 200
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())
-
 
 # -- the task structure and its source -----------------------------------------------------------
 
@@ -293,10 +288,10 @@ class Structure:
     def argument(self) -> str | None:
         return next((p for p in self.params.values() if isinstance(p, str)), None)
 
-    def argument_range(self) -> tuple[int, int]:
-        """The range of the parameter argument in the hidden tests."""
-        name = next(f for f, p in self.params.items() if isinstance(p, str))
-        return FNS[name].arg or (0, 0)
+    def argument_range(self) -> tuple[int, int] | None:
+        """The range of the parameter argument in the hidden tests (None without one)."""
+        name = next((f for f, p in self.params.items() if isinstance(p, str)), None)
+        return None if name is None else FNS[name].arg or (0, 0)
 
     def operations(self) -> list[str]:
         return [self.name, *self.term, *self.where] if self.kind == "aggregate" else [self.name]
@@ -333,16 +328,15 @@ def _variant(entry: str, structure: Structure, mistake: str | None = None) -> st
     mistake = mistake or ""
     header = _signature(entry, structure)
     if mistake == "identity":
-        first = header[header.index("(") + 1 :].split(":")[0]
-        return f"{header}\n    return {first}\n"
+        return kit.function_source(header, [], header[header.index("(") + 1 :].split(":")[0])
     if structure.kind == "standalone":
         solo = STANDALONE[structure.name]
         body = solo.code(mistake.split(":")[2] if mistake.startswith("bug:") else None)
-        return f"{header}\n{_indent(body)}\n"
+        return f"{header}\n{kit.indent(body)}\n"
     if structure.kind == "single":
-        return f"{header}\n{_indent(_fn_body(structure, structure.name, mistake))}\n"
+        return f"{header}\n{kit.indent(_fn_body(structure, structure.name, mistake))}\n"
     helpers = [
-        f"def {name}(n):\n{_indent(_fn_body(structure, name, mistake))}"
+        f"def {name}(n):\n{kit.indent(_fn_body(structure, name, mistake))}"
         for name in structure.functions()
     ]
     skip = mistake[5:] if mistake.startswith("skip:") else None
@@ -353,18 +347,18 @@ def _variant(entry: str, structure: Structure, mistake: str | None = None) -> st
         init, body, result = AGGREGATE_CODE[structure.name]
         term = _expression(structure.term, skip)
         lines = [init, "for k in range(a, b + 1):"]
-        indent = "    "
+        margin = "    "
         if structure.where and mistake != "no_filter":
             lines.append(f"    if {where}:")
-            indent = "        "
-        lines += [indent + line.format(term=term) for line in body]
+            margin = "        "
+        lines += [margin + line.format(term=term) for line in body]
         lines.append(result)
     code = "\n".join(lines)
     if mistake == "open_range":
         code = code.replace("range(a, b + 1)", "range(a, b)")
     elif mistake == "last_tie":
         code = code.replace("value > best", "value >= best")
-    return f"{header}\n{_indent(chr(10).join([*helpers, code]))}\n"
+    return f"{header}\n{kit.indent(chr(10).join([*helpers, code]))}\n"
 
 
 # -- drawing a task ------------------------------------------------------------------------------
@@ -454,12 +448,8 @@ def _single_range(fn: Fn, difficulty: int) -> tuple[int, int]:
 
 def _inputs(rng: random.Random, difficulty: int, structure: Structure) -> list[list[Any]]:
     unique = list({repr(args): args for args in _arguments(rng, difficulty, structure)}.values())
-    argument = structure.argument()
-    if argument is None:
-        return unique
-    low, high = structure.argument_range()
-    inputs = [[*args, _int(rng, low, high)] for args in unique]
-    return inputs + [[*rng.choice(unique), bound] for bound in (low, high)]
+    bounds = structure.argument_range()
+    return kit.with_argument(unique, bounds, partial(_int, rng), lambda: rng.choice(unique))
 
 
 # -- the prompt ----------------------------------------------------------------------------------
@@ -471,11 +461,10 @@ def _fn_text(structure: Structure, name: str) -> str:
 
 
 def _argument_note(structure: Structure) -> str:
-    argument = structure.argument()
-    if argument is None:
+    argument, bounds = structure.argument(), structure.argument_range()
+    if argument is None or bounds is None:
         return ""
-    low, high = structure.argument_range()
-    return f" `{argument}` is an integer with {low} <= {argument} <= {high}."
+    return f" `{argument}` is an integer with {bounds[0]} <= {argument} <= {bounds[1]}."
 
 
 def _spec(entry: str, structure: Structure, difficulty: int) -> str:
@@ -521,20 +510,12 @@ def _spec(entry: str, structure: Structure, difficulty: int) -> str:
     )
 
 
-def _prompt(entry: str, structure: Structure, tests: list[dict], difficulty: int) -> str:
-    examples = "\n".join("    " + example_line(entry, test) for test in tests[:EXAMPLES])
-    return (
-        f"{_spec(entry, structure, difficulty)}\n\n"
-        f"Signature:\n\n    {_signature(entry, structure)}\n\nExamples:\n\n{examples}\n\n"
-        + FUNCTION_INSTRUCTION.format(entry_point=entry)
-    )
-
-
 # -- mistakes and the source ---------------------------------------------------------------------
 
 
-def _mistakes(rng: random.Random, entry: str, structure: Structure, tests: list[dict]) -> list[str]:
-    """Up to three named wrong solutions that fail a hidden test; [] if a part is pointless."""
+def _mistakes(structure: Structure) -> tuple[list[str], list[str]]:
+    """Candidate mistakes (buggy helpers, an open range, a wrong tie-break) and the needed ones
+    (every function of a chain and the filter must matter)."""
     if structure.kind == "standalone":
         candidates = [f"bug:{structure.name}:{bug}" for bug in STANDALONE[structure.name].bugs]
     else:
@@ -549,9 +530,7 @@ def _mistakes(rng: random.Random, entry: str, structure: Structure, tests: list[
         candidates.append("open_range")
         if structure.name == "argmax":
             candidates.append("last_tie")
-    return pick_mistakes(
-        rng, candidates, needed, lambda m: fails(_variant(entry, structure, m), entry, tests)
-    )
+    return candidates, needed
 
 
 def _entry(rng: random.Random, structure: Structure) -> str:
@@ -563,45 +542,29 @@ def _entry(rng: random.Random, structure: Structure) -> str:
     return rng.choice((name, f"compute_{name}", f"{name}_of"))
 
 
-class ArithmeticFunctionsSource(ProceduralSource):
+class ArithmeticFunctionsSource(PipelineSource[Structure]):
     """Write an integer function: one function at levels 1-2, aggregates over a range at 3-5."""
 
     family: ClassVar[str] = "arithmetic-functions"
+    variant = staticmethod(_variant)
+    mistakes = staticmethod(_mistakes)
 
-    def generate(self, rng: random.Random, difficulty: int) -> Problem:
-        for _ in range(MAX_TRIES):
-            structure = _single(rng, difficulty) if difficulty <= 2 else _aggregate(rng, difficulty)
-            if structure is None:
-                continue
-            entry = _entry(rng, structure)
-            inputs = _inputs(rng, difficulty, structure)
-            tests = informative_first(function_tests(_variant(entry, structure), entry, inputs))
-            if len({repr(t["output"]) for t in tests}) < 2:
-                continue
-            mistakes = _mistakes(rng, entry, structure, tests)
-            if mistakes:
-                break
-        else:  # pragma: no cover - every level finds a task within a few tries
-            raise RuntimeError(f"arithmetic-functions: no task at difficulty {difficulty}")
-        return Problem(
-            _prompt(entry, structure, tests, difficulty),
-            _variant(entry, structure),
-            function_metadata(
-                entry,
-                tests,
-                signature=_signature(entry, structure),
-                structure={
-                    "kind": structure.kind,
-                    "name": structure.name,
-                    "term": list(structure.term),
-                    "where": list(structure.where),
-                    "params": dict(structure.params),
-                },
-                operations=structure.operations(),
-                mistakes=mistakes,
-                examples=EXAMPLES,
-            ),
-        )
+    def draw(self, rng: random.Random, difficulty: int) -> tuple[Structure, str, list[list]] | None:
+        structure = _single(rng, difficulty) if difficulty <= 2 else _aggregate(rng, difficulty)
+        if structure is None:
+            return None
+        return structure, _entry(rng, structure), _inputs(rng, difficulty, structure)
+
+    def describe(self, entry: str, structure: Structure, difficulty: int) -> tuple[str, str, dict]:
+        recorded = {
+            "kind": structure.kind,
+            "name": structure.name,
+            "term": list(structure.term),
+            "where": list(structure.where),
+            "params": dict(structure.params),
+        }
+        extra = {"structure": recorded, "operations": structure.operations()}
+        return _spec(entry, structure, difficulty), _signature(entry, structure), extra
 
 
 def structure_of(task: Task) -> Structure:
@@ -614,5 +577,4 @@ def structure_of(task: Task) -> Structure:
 def wrong_solutions(task: Task) -> dict[str, str]:
     """Plausible wrong solutions (a buggy helper, an open range, a wrong tie-break, a missing
     function or filter, the identity), each failing at least one hidden test of ``task``."""
-    entry, structure = task.metadata["entry_point"], structure_of(task)
-    return {m: _variant(entry, structure, m) for m in task.metadata["mistakes"]}
+    return kit.named_mistakes(task, structure_of(task), _variant)

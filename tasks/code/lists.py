@@ -18,27 +18,20 @@ does not change any hidden output are redrawn. The hidden tests mix random lists
 (empty, one element, all equal, all negative) and inputs chosen to expose each step's classic
 mistakes.
 
-``answer`` is the reference function; ``metadata["operations"]`` lists the steps and
-``metadata["mistakes"]`` names the wrong solutions that :func:`wrong_solutions` rebuilds, each
-checked at generation time to fail at least one hidden test.
+The steps and their parameters are in ``metadata["operations"]``; see
+:class:`~rlvr.tasks.code.kit.PipelineSource` for the reference, the hidden tests and the mistakes
+that :func:`wrong_solutions` rebuilds.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.code.schema import FUNCTION_INSTRUCTION, function_metadata, function_tests
-from rlvr.tasks.code.strings import (
-    example_line,
-    fails,
-    informative_first,
-    pick_mistakes,
-    step_bodies,
-)
-from rlvr.tasks.code.strings import uniform_int as _int
+from rlvr.tasks.code import kit
+from rlvr.tasks.code.kit import EXAMPLES, PipelineSource, Step, uniform_int
 from rlvr.types import Task
 
 INTS, INTERVALS, INT, OPTIONAL = "ints", "intervals", "int", "optional"
@@ -46,23 +39,13 @@ RETURNS = {INTS: "list[int]", INTERVALS: "list[list[int]]", INT: "int", OPTIONAL
 
 
 @dataclass(frozen=True)
-class Op:
-    """One list step: its spec sentence, its code (statements rewriting ``xs``) and bugs."""
+class Op(kit.Op):
+    """One list step (statements rewriting ``xs``), with the types it takes and gives."""
 
-    name: str
-    level: int
-    text: str
-    code: str
-    bugs: dict[str, str]
-    names: tuple[str, ...]
-    witnesses: tuple[list, ...] = ()
     example: tuple[list, Any] | None = None
     """``(input, output)`` shown in the spec as ``{example}`` (steps without a parameter)"""
     takes: str = INTS
     gives: str = INTS
-    const: tuple[int, int] | None = None
-    arg: tuple[int, int] | None = None
-    arg_note: str = ""
 
 
 RUNNING_SUM = "total, out = 0, []\nfor x in xs:\n    total += x\n    out.append(total)\nxs = out"
@@ -399,10 +382,6 @@ DOMAINS = {
     INTERVALS: "`intervals` is a list of intervals [start, end] of integers with start <= end, "
     "in any order; it may be empty.",
 }
-EXAMPLES = 3
-MAX_TRIES = 200
-
-Step = tuple[Op, "int | str | None"]
 
 
 def _signature(entry: str, steps: list[Step]) -> str:
@@ -413,14 +392,10 @@ def _signature(entry: str, steps: list[Step]) -> str:
 
 def _variant(entry: str, steps: list[Step], mistake: str | None) -> str:
     """The reference (``mistake is None``) or one named wrong solution."""
-    bodies = step_bodies(steps, mistake)
-    lines = [_signature(entry, steps)]
+    bodies = kit.step_bodies(steps, mistake)
     if steps[0][0].takes == INTERVALS:
         bodies.insert(0, "xs = intervals")
-    for body in bodies:
-        lines += ["    " + line for line in body.splitlines()]
-    lines.append("    return xs")
-    return "\n".join(lines) + "\n"
+    return kit.function_source(_signature(entry, steps), bodies, "xs")
 
 
 def _pick_steps(rng: random.Random, difficulty: int) -> list[Step] | None:
@@ -442,24 +417,16 @@ def _pick_steps(rng: random.Random, difficulty: int) -> list[Step] | None:
         kind = ops[-1].gives
     if difficulty >= 4 and all(op.const is None for op in ops):
         return None
-    steps: list[Step] = []
-    for op in ops:
-        if op.const is None:
-            steps.append((op, None))
-        elif level.argument and all(param != "k" for _, param in steps):
-            steps.append((op, "k"))
-        else:
-            steps.append((op, _int(rng, *op.const)))
-    return steps
+    return kit.with_params(ops, level.argument, partial(uniform_int, rng))
 
 
 def _random_list(rng: random.Random, difficulty: int, kind: str) -> list:
     level = LEVELS[difficulty]
     if kind == INTERVALS:
-        count = _int(rng, 1, 2 + difficulty)
-        starts = [_int(rng, 0, 20 + 5 * difficulty) for _ in range(count)]
-        return [[a, a + _int(rng, 0, 6)] for a in starts]
-    return [_int(rng, *level.values) for _ in range(_int(rng, *level.length))]
+        count = uniform_int(rng, 1, 2 + difficulty)
+        starts = [uniform_int(rng, 0, 20 + 5 * difficulty) for _ in range(count)]
+        return [[a, a + uniform_int(rng, 0, 6)] for a in starts]
+    return [uniform_int(rng, *level.values) for _ in range(uniform_int(rng, *level.length))]
 
 
 def _inputs(rng: random.Random, difficulty: int, steps: list[Step]) -> list[list[Any]]:
@@ -468,13 +435,9 @@ def _inputs(rng: random.Random, difficulty: int, steps: list[Step]) -> list[list
     lists += [[], *rng.sample(EDGES[kind], 2)]
     lists += [w for op, _ in steps if op.takes == kind for w in op.witnesses]
     lists += [_random_list(rng, difficulty, kind) for _ in range(LEVELS[difficulty].extra)]
-    unique = list({repr(xs): xs for xs in lists}.values())
-    argument = next((op.arg for op, param in steps if param == "k"), None)
-    if argument is None:
-        return [[xs] for xs in unique]
-    inputs = [[xs, _int(rng, *argument)] for xs in unique]
-    inputs += [[_random_list(rng, difficulty, kind), bound] for bound in argument]
-    return inputs
+    inputs = [[xs] for xs in {repr(xs): xs for xs in lists}.values()]
+    bounds, draw = kit.argument_bounds(steps), partial(uniform_int, rng)
+    return kit.with_argument(inputs, bounds, draw, lambda: [_random_list(rng, difficulty, kind)])
 
 
 def step_text(op: Op, param: int | str | None) -> str:
@@ -487,87 +450,60 @@ def step_text(op: Op, param: int | str | None) -> str:
     return text.replace("{example}", f"(so {before} {verb} {after})")
 
 
-def _prompt(entry: str, signature: str, steps: list[Step], tests: list[dict]) -> str:
+def _spec(entry: str, steps: list[Step]) -> str:
     first = steps[0][0].takes
     what = "a list of intervals `intervals`" if first == INTERVALS else "a list of integers `xs`"
     texts = [step_text(op, param) for op, param in steps]
     if len(steps) == 1:
         spec = f"Write a function `{entry}` that takes {what}. {texts[0]}"
     else:
-        listed = "\n".join(f"{i}. {text}" for i, text in enumerate(texts, 1))
         spec = (
             f"Write a function `{entry}` that takes {what} and applies these steps in order, "
-            f"each to the result of the previous one:\n\n{listed}"
+            f"each to the result of the previous one:\n\n{kit.numbered(texts)}"
         )
         if steps[-1][0].gives in (INTS, INTERVALS):
             spec += "\n\nReturn the final list."
-    domain = DOMAINS[first] + "".join(" " + op.arg_note for op, p in steps if p == "k")
-    examples = "\n".join("    " + example_line(entry, test) for test in tests[:EXAMPLES])
-    return (
-        f"{spec}\n\n{domain}\n\nSignature:\n\n    {signature}\n\nExamples:\n\n{examples}\n\n"
-        + FUNCTION_INSTRUCTION.format(entry_point=entry)
-    )
+    return f"{spec}\n\n{DOMAINS[first]}{kit.argument_notes(steps)}"
 
 
-def _mistakes(rng: random.Random, entry: str, steps: list[Step], tests: list[dict]) -> list[str]:
+def _mistakes(steps: list[Step]) -> tuple[list[str], list[str]]:
+    """Candidate mistakes (bugs, swaps of steps of one type) and the needed ones (each step
+    must matter; dropping a step that changes the type is not a plausible slip)."""
     last = len(steps) - 1
-    drops = [  # dropping a step that changes the type is not a plausible slip
+    drops = [
         f"drop:{i}"
         for i, (op, _) in enumerate(steps)
         if last and (i == last or op.takes == op.gives)
     ]
-    candidates = [f"bug:{i}:{name}" for i, (op, _) in enumerate(steps) for name in op.bugs]
-    candidates += [
+    swaps = [
         f"swap:{i}"
         for i in range(last)
         if steps[i][0].takes == steps[i + 1][0].takes == steps[i][0].gives == steps[i + 1][0].gives
     ]
-    return pick_mistakes(
-        rng, candidates, drops, lambda m: fails(_variant(entry, steps, m), entry, tests)
-    )
+    return [*kit.bug_mistakes(steps), *swaps], drops
 
 
-class ListsSource(ProceduralSource):
+class ListsSource(PipelineSource[list[Step]]):
     """Write a list function: one step at level 1-2, up to four composed at level 5."""
 
     family: ClassVar[str] = "lists"
+    variant = staticmethod(_variant)
+    mistakes = staticmethod(_mistakes)
 
-    def generate(self, rng: random.Random, difficulty: int) -> Problem:
-        for _ in range(MAX_TRIES):
-            steps = _pick_steps(rng, difficulty)
-            if steps is None:
-                continue
-            entry = rng.choice(steps[0][0].names if len(steps) == 1 else COMPOSED_NAMES)
-            inputs = _inputs(rng, difficulty, steps)
-            tests = informative_first(function_tests(_variant(entry, steps, None), entry, inputs))
-            if len({repr(t["output"]) for t in tests}) < 2:
-                continue
-            mistakes = _mistakes(rng, entry, steps, tests)
-            if mistakes:
-                break
-        else:  # pragma: no cover - every level finds a task within a few tries
-            raise RuntimeError(f"lists: no task found at difficulty {difficulty}")
-        signature = _signature(entry, steps)
-        operations = [
-            {"op": op.name} if param is None else {"op": op.name, "k": param} for op, param in steps
-        ]
-        return Problem(
-            _prompt(entry, signature, steps, tests),
-            _variant(entry, steps, None),
-            function_metadata(
-                entry,
-                tests,
-                signature=signature,
-                operations=operations,
-                mistakes=mistakes,
-                examples=EXAMPLES,
-            ),
-        )
+    def draw(
+        self, rng: random.Random, difficulty: int
+    ) -> tuple[list[Step], str, list[list]] | None:
+        steps = _pick_steps(rng, difficulty)
+        if steps is None:
+            return None
+        entry = rng.choice(steps[0][0].names if len(steps) == 1 else COMPOSED_NAMES)
+        return steps, entry, _inputs(rng, difficulty, steps)
+
+    def describe(self, entry: str, steps: list[Step], difficulty: int) -> tuple[str, str, dict]:
+        return _spec(entry, steps), _signature(entry, steps), {"operations": kit.operations(steps)}
 
 
 def wrong_solutions(task: Task) -> dict[str, str]:
     """Plausible wrong solutions (a buggy step, a dropped or swapped step, the identity), each
     failing at least one hidden test of ``task``."""
-    entry = task.metadata["entry_point"]
-    steps = [(OPS[o["op"]], o.get("k")) for o in task.metadata["operations"]]
-    return {mistake: _variant(entry, steps, mistake) for mistake in task.metadata["mistakes"]}
+    return kit.named_mistakes(task, kit.steps_of(task, OPS), _variant)

@@ -18,65 +18,19 @@ level  kinds (each format gets richer with the level)
 Each task's ``answer`` is the reference solution (source text) and ``metadata["tests"]`` its
 hidden tests (see :mod:`rlvr.tasks.code.schema`). The reference is written once per kind for the
 richest level: lower levels only restrict the inputs. :func:`wrong_solutions` gives near misses.
+Rendering a :class:`~rlvr.tasks.code.kit.Spec` and picking its near misses is :mod:`.kit`'s.
 """
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Callable
-from string import Template
-from typing import Any, ClassVar, NamedTuple
+from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.code.schema import FUNCTION_INSTRUCTION, function_metadata, function_tests
-from rlvr.types import Task
-
-
-class Spec(NamedTuple):
-    """One task before rendering: ``code`` is a :class:`string.Template` whose ``$name`` is the
-    entry point; the first three ``inputs`` become the visible examples."""
-
-    kind: str
-    names: tuple[str, ...]
-    text: str
-    code: str
-    inputs: list[list[Any]]
-    subs: dict[str, str]
-
-
-def build(spec: Spec, rng: random.Random) -> Problem:
-    """Render ``spec``: pick the entry point, run the reference, write the prompt."""
-    name = rng.choice(spec.names)
-    code = Template(spec.code).substitute(spec.subs, name=name)
-    unique = {json.dumps(args): args for args in spec.inputs}
-    tests = function_tests(code, name, list(unique.values()))
-    signature = next(line for line in code.splitlines() if line.startswith("def "))
-    examples = "\n".join(
-        f"{name}({', '.join(map(repr, test['input']))}) == {test['output']!r}" for test in tests[:3]
-    )
-    prompt = (
-        f"{spec.text}\n\nSignature:\n\n```python\n{signature}\n```\n\n"
-        f"Examples:\n\n```python\n{examples}\n```\n\n{FUNCTION_INSTRUCTION.format(entry_point=name)}"
-    )
-    size = sum(len(json.dumps(test["input"])) for test in tests)
-    metadata = function_metadata(name, tests, kind=spec.kind, subs=spec.subs, size=size)
-    return Problem(prompt, code, metadata)
-
-
-def patch(code: str, old: str, new: str) -> str:
-    """``code`` with its one occurrence of ``old`` replaced (a near miss of a reference)."""
-    assert code.count(old) == 1, old
-    return code.replace(old, new)
+from rlvr.tasks.code.kit import Maker, Spec, SpecSource, at_level, patch
 
 
 def pad(rng: random.Random, text: str) -> str:
     return " " * rng.randint(0, 2) + text + " " * rng.randint(0, 2)
-
-
-def at_level(level: int, rules: list[tuple[int, int, Any]]) -> list[Any]:
-    """The items of ``(lowest, highest, item)`` rules that apply at ``level``."""
-    return [item for low, high, item in rules if low <= level <= high]
 
 
 # -- key/value pairs ---------------------------------------------------------------------------
@@ -120,14 +74,15 @@ KV_UNQUOTED = r"""def $name(text: str) -> dict[str, str]:
 KEYS = ("name", "id", "mode", "port", "host", "user", "color", "size", "lang", "path", "x", "y2")
 VALUES = ("red", "on", "off", "blue", "alpha", "42", "7", "local", "x9", "true", "dev", "300")
 KV_WRONG = [
-    ("naive_split", 1, "def $name(text: str) -> dict[str, str]:\n"
+    ("naive_split", 1, 5, "def $name(text: str) -> dict[str, str]:\n"
      "    return dict(part.split($eq, 1) for part in text.split($sep))\n"),
-    ("numbers_as_ints", 1, patch(KV_CODE, "result[key] = value",
-                                 "result[key] = int(value) if value.isdigit() else value")),
-    ("first_value_wins", 2, patch(KV_CODE, "result[key] = value", "result.setdefault(key, value)")),
-    ("keeps_spaces", 3, patch(KV_CODE, "        key, value = key.strip(), value.strip()\n", "")),
-    ("keeps_malformed", 4, patch(KV_CODE, "if found and key:", "if key or value:")),
-    ("ignores_quotes", 5, KV_UNQUOTED),
+    ("numbers_as_ints", 1, 5, patch(KV_CODE, "result[key] = value",
+                                    "result[key] = int(value) if value.isdigit() else value")),
+    ("first_value_wins", 2, 5, patch(KV_CODE, "result[key] = value",
+                                     "result.setdefault(key, value)")),
+    ("keeps_spaces", 3, 5, patch(KV_CODE, "        key, value = key.strip(), value.strip()\n", "")),
+    ("keeps_malformed", 4, 5, patch(KV_CODE, "if found and key:", "if key or value:")),
+    ("ignores_quotes", 5, 5, KV_UNQUOTED),
 ]  # fmt: skip
 
 
@@ -225,14 +180,14 @@ WORDS = {"d": ("day", "days"), "h": ("hr", "hour", "hours"), "m": ("min", "minut
          "s": ("sec", "second", "seconds")}  # fmt: skip
 LONG_UNITS = {word: SECONDS[unit] for unit, words in WORDS.items() for word in (unit, *words)}
 DURATION_WRONG = [
-    ("single_digit_numbers", 1, DURATION_LOOSE.replace("PATTERN", r"(\d)([dhms])")),
-    ("first_part_only", 1, patch(DURATION_LOOSE, "return sum(", "return next(")
+    ("single_digit_numbers", 1, 5, DURATION_LOOSE.replace("PATTERN", r"(\d)([dhms])")),
+    ("first_part_only", 1, 5, patch(DURATION_LOOSE, "return sum(", "return next(")
      .replace("PATTERN", r"(\d+)([dhms])")),
-    ("fixed_unit_order", 2, DURATION_FIXED),
-    ("lower_case_only", 3, DURATION_LOOSE.replace("PATTERN", r"(\d+) *([dhms])")),
-    ("no_validation", 4, patch(DURATION_LOOSE, "UNITS[u] for", "UNITS.get(u.lower(), 0) for")
+    ("fixed_unit_order", 2, 5, DURATION_FIXED),
+    ("lower_case_only", 3, 5, DURATION_LOOSE.replace("PATTERN", r"(\d+) *([dhms])")),
+    ("no_validation", 4, 5, patch(DURATION_LOOSE, "UNITS[u] for", "UNITS.get(u.lower(), 0) for")
      .replace("PATTERN", r"(\d+) *([A-Za-z]+)")),
-    ("short_units_only", 5, DURATION_CODE.replace("$units", repr(SECONDS))),
+    ("short_units_only", 5, 5, DURATION_CODE.replace("$units", repr(SECONDS))),
 ]  # fmt: skip
 INVALID_DURATIONS = ("", "  ", "12", "h", "5x", "3h 4", "1 2h", "2h-5m", "4.5h", "m5", "10ms")
 
@@ -307,16 +262,16 @@ VERSION_CODE = r"""def $name(a: str, b: str) -> int:
     return (ka > kb) - (ka < kb)
 """
 VERSION_WRONG = [
-    ("string_components", 1, patch(VERSION_CODE, '[int(part) for part in core.split(".")]',
-                                   'core.split(".")')),
-    ("reversed_sign", 1, patch(VERSION_CODE, "(ka > kb) - (ka < kb)", "(ka < kb) - (ka > kb)")),
-    ("no_zero_padding", 2, patch(VERSION_CODE, "        while numbers and numbers[-1] == 0:\n"
-                                 "            numbers.pop()\n", "")),
-    ("no_v_prefix", 3, patch(VERSION_CODE, '        if version[:1] in ("v", "V"):\n'
-                             "            version = version[1:]\n", "")),
-    ("tagged_is_newer", 4, patch(VERSION_CODE, "0 if dash else 1", "1 if dash else 0")),
-    ("tags_as_strings", 5, patch(VERSION_CODE, "return numbers, 0 if dash else 1, parts if dash",
-                                 "return numbers, 0 if dash else 1, tag if dash")),
+    ("string_components", 1, 5, patch(VERSION_CODE, '[int(part) for part in core.split(".")]',
+                                      'core.split(".")')),
+    ("reversed_sign", 1, 5, patch(VERSION_CODE, "(ka > kb) - (ka < kb)", "(ka < kb) - (ka > kb)")),
+    ("no_zero_padding", 2, 5, patch(VERSION_CODE, "        while numbers and numbers[-1] == 0:\n"
+                                    "            numbers.pop()\n", "")),
+    ("no_v_prefix", 3, 5, patch(VERSION_CODE, '        if version[:1] in ("v", "V"):\n'
+                                "            version = version[1:]\n", "")),
+    ("tagged_is_newer", 4, 5, patch(VERSION_CODE, "0 if dash else 1", "1 if dash else 0")),
+    ("tags_as_strings", 5, 5, patch(VERSION_CODE, "return numbers, 0 if dash else 1, parts if dash",
+                                    "return numbers, 0 if dash else 1, tag if dash")),
 ]  # fmt: skip
 TAG_WORDS = ("alpha", "beta", "rc", "pre")
 
@@ -417,14 +372,16 @@ CSV_CODE = r"""def $name($params) -> list[str]:
     return fields
 """
 CSV_WRONG = [
-    ("plain_split", 2, "def $name($params) -> list[str]:\n    return line.split($delim)\n"),
-    ("drops_trailing_empty", 2, patch(CSV_CODE, "    fields.append(field if was_quoted else "
-                                      "field.strip())\n    return", "    if field or was_quoted:\n"
-                                      "        fields.append(field)\n    return")),
-    ("no_doubled_quotes", 3, patch(CSV_CODE, "            elif line[i + 1 : i + 2] == '\"':\n"
-                                   "                field += '\"'\n                i += 1\n", "")),
-    ("keeps_spaces", 4, CSV_CODE.replace("field.strip()", "field")),
-    ("comma_only", 5, CSV_CODE.replace("ch == $delim", "ch == ','")),
+    ("plain_split", 2, 5, "def $name($params) -> list[str]:\n    return line.split($delim)\n"),
+    ("drops_trailing_empty", 2, 5, patch(CSV_CODE, "    fields.append(field if was_quoted else "
+                                         "field.strip())\n    return",
+                                         "    if field or was_quoted:\n"
+                                         "        fields.append(field)\n    return")),
+    ("no_doubled_quotes", 3, 5, patch(CSV_CODE, "            elif line[i + 1 : i + 2] == '\"':\n"
+                                      "                field += '\"'\n"
+                                      "                i += 1\n", "")),
+    ("keeps_spaces", 4, 5, CSV_CODE.replace("field.strip()", "field")),
+    ("comma_only", 5, 5, CSV_CODE.replace("ch == $delim", "ch == ','")),
 ]  # fmt: skip
 CSV_WORDS = ("apple", "12", "New York", "x", "3.5", "hello world", "O'Neil", "-7", "ok")
 
@@ -530,10 +487,10 @@ def $name(expression: str) -> int:
     return run()
 """
 EXPR_WRONG = [
-    ("right_associative", 3, patch(EXPR_CODE, "tokens.pop(), term()", "tokens.pop(), expr()")),
-    ("ignores_parentheses", 3, patch(EXPR_CODE, r'r"\d+|[-+*()]"', r'r"\d+|[-+*]"')),
-    ("no_precedence", 4, EXPR_LEFT_TO_RIGHT),
-    ("loose_unary_minus", 5, patch(EXPR_CODE, "return -factor()", "return -expr()")),
+    ("right_associative", 3, 5, patch(EXPR_CODE, "tokens.pop(), term()", "tokens.pop(), expr()")),
+    ("ignores_parentheses", 3, 5, patch(EXPR_CODE, r'r"\d+|[-+*()]"', r'r"\d+|[-+*]"')),
+    ("no_precedence", 4, 5, EXPR_LEFT_TO_RIGHT),
+    ("loose_unary_minus", 5, 5, patch(EXPR_CODE, "return -factor()", "return -expr()")),
 ]  # fmt: skip
 
 
@@ -579,33 +536,30 @@ def make_expr(rng: random.Random, level: int) -> Spec:
 
 # -- the family --------------------------------------------------------------------------------
 
-KINDS: dict[str, tuple[int, Callable[[random.Random, int], Spec], list]] = {
-    "kv": (1, make_kv, KV_WRONG),
-    "duration": (1, make_duration, DURATION_WRONG),
-    "version": (1, make_version, VERSION_WRONG),
-    "csv": (2, make_csv, CSV_WRONG),
-    "expr": (3, make_expr, EXPR_WRONG),
+KINDS: dict[str, tuple[int, int, Maker]] = {
+    "kv": (1, 5, make_kv),
+    "duration": (1, 5, make_duration),
+    "version": (1, 5, make_version),
+    "csv": (2, 5, make_csv),
+    "expr": (3, 5, make_expr),
 }
-"""kind -> (lowest level, task maker, near misses ``(label, lowest level, code template)``)"""
+"""kind -> (lowest level, highest level, task maker)"""
+WRONG = {
+    "kv": KV_WRONG,
+    "duration": DURATION_WRONG,
+    "version": VERSION_WRONG,
+    "csv": CSV_WRONG,
+    "expr": EXPR_WRONG,
+}
+"""kind -> near misses ``(label, lowest level, highest level, code template)``"""
 
 
-class ParsingSource(ProceduralSource):
+class ParsingSource(SpecSource):
     """Write a function that parses a small text format (see the module docstring)."""
 
     family: ClassVar[str] = "parsing"
-
-    def generate(self, rng: random.Random, difficulty: int) -> Problem:
-        kind = rng.choice([kind for kind, (low, _, _) in KINDS.items() if low <= difficulty])
-        return build(KINDS[kind][1](rng, difficulty), rng)
+    kinds = KINDS
+    wrong = WRONG
 
 
-def wrong_solutions(task: Task) -> dict[str, str]:
-    """Two to four plausible wrong solutions of ``task`` (source text), each failing a test."""
-    metadata = task.metadata
-    level, name = metadata["difficulty"], metadata["entry_point"]
-    misses = [miss for miss in KINDS[metadata["kind"]][2] if miss[1] <= level]
-    misses.sort(key=lambda miss: -miss[1])
-    return {
-        label: Template(code).substitute(metadata["subs"], name=name)
-        for label, _, code in misses[:4]
-    }
+wrong_solutions = ParsingSource.wrong_solutions

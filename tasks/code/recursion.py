@@ -20,7 +20,8 @@ level  kinds
 
 Each task's ``answer`` is the reference solution (source text) and ``metadata["tests"]`` its
 hidden tests (see :mod:`rlvr.tasks.code.schema`). Inputs stay small: a direct recursive solution
-runs in milliseconds and never recurses more than a few dozen calls deep.
+runs in milliseconds and never recurses more than a few dozen calls deep. Rendering a
+:class:`~rlvr.tasks.code.kit.Spec` and picking its near misses is :mod:`.kit`'s.
 """
 
 from __future__ import annotations
@@ -28,54 +29,9 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from string import Template
-from typing import Any, ClassVar, NamedTuple
+from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.code.schema import FUNCTION_INSTRUCTION, function_metadata, function_tests
-from rlvr.types import Task
-
-
-class Spec(NamedTuple):
-    """One task before rendering: ``code`` is a :class:`string.Template` whose ``$name`` is the
-    entry point; the first three ``inputs`` become the visible examples."""
-
-    kind: str
-    names: tuple[str, ...]
-    text: str
-    code: str
-    inputs: list[list[Any]]
-    subs: dict[str, str]
-
-
-def build(spec: Spec, rng: random.Random) -> Problem:
-    """Render ``spec``: pick the entry point, run the reference, write the prompt."""
-    name = rng.choice(spec.names)
-    code = Template(spec.code).substitute(spec.subs, name=name)
-    unique = {json.dumps(args): args for args in spec.inputs}
-    tests = function_tests(code, name, list(unique.values()))
-    signature = next(line for line in code.splitlines() if line.startswith("def "))
-    examples = "\n".join(
-        f"{name}({', '.join(map(repr, test['input']))}) == {test['output']!r}" for test in tests[:3]
-    )
-    prompt = (
-        f"{spec.text}\n\nSignature:\n\n```python\n{signature}\n```\n\n"
-        f"Examples:\n\n```python\n{examples}\n```\n\n{FUNCTION_INSTRUCTION.format(entry_point=name)}"
-    )
-    size = sum(len(json.dumps(test["input"])) for test in tests)
-    metadata = function_metadata(name, tests, kind=spec.kind, subs=spec.subs, size=size)
-    return Problem(prompt, code, metadata)
-
-
-def patch(code: str, old: str, new: str) -> str:
-    """``code`` with its one occurrence of ``old`` replaced (a near miss of a reference)."""
-    assert code.count(old) == 1, old
-    return code.replace(old, new)
-
-
-def at_level(level: int, rules: list[tuple[int, int, Any]]) -> list[Any]:
-    """The items of ``(lowest, highest, item)`` rules that apply at ``level``."""
-    return [item for low, high, item in rules if low <= level <= high]
+from rlvr.tasks.code.kit import Maker, Spec, SpecSource, at_level, patch
 
 
 def distinct(make: Callable[[], list], count: int) -> list[list]:
@@ -545,7 +501,7 @@ def make_partitions(rng: random.Random, level: int) -> Spec:
 
 # -- the family --------------------------------------------------------------------------------
 
-KINDS: dict[str, tuple[int, int, Callable[[random.Random, int], Spec]]] = {
+KINDS: dict[str, tuple[int, int, Maker]] = {
     "flatten": (1, 5, make_flatten),
     "lattice": (1, 5, make_lattice),
     "parens": (1, 4, make_parens),
@@ -571,23 +527,12 @@ WRONG = {
 """task kind -> near misses ``(label, lowest level, highest level, code template)``"""
 
 
-class RecursionSource(ProceduralSource):
+class RecursionSource(SpecSource):
     """Write a function for a naturally recursive problem (see the module docstring)."""
 
     family: ClassVar[str] = "recursion"
-
-    def generate(self, rng: random.Random, difficulty: int) -> Problem:
-        makers = [maker for low, high, maker in KINDS.values() if low <= difficulty <= high]
-        return build(rng.choice(makers)(rng, difficulty), rng)
+    kinds = KINDS
+    wrong = WRONG
 
 
-def wrong_solutions(task: Task) -> dict[str, str]:
-    """Two to four plausible wrong solutions of ``task`` (source text), each failing a test."""
-    metadata = task.metadata
-    level, name = metadata["difficulty"], metadata["entry_point"]
-    misses = [miss for miss in WRONG[metadata["kind"]] if miss[1] <= level <= miss[2]]
-    misses.sort(key=lambda miss: -miss[1])
-    return {
-        label: Template(code).substitute(metadata["subs"], name=name)
-        for label, _, _, code in misses[:4]
-    }
+wrong_solutions = RecursionSource.wrong_solutions

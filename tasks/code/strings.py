@@ -16,53 +16,21 @@ word-level operations, run-length encoding, riffles and block reversals (later o
 hidden outputs unchanged is redrawn. The hidden tests mix random strings, edge cases (the empty
 string, one character, odd spacing) and inputs chosen to expose each step's classic mistakes.
 
-``answer`` is the reference function; ``metadata["operations"]`` lists the steps and
-``metadata["mistakes"]`` names the wrong solutions that :func:`wrong_solutions` rebuilds, each
-checked at generation time to fail at least one hidden test. The helpers that run and edit
-pipelines (``fill``, ``step_bodies``, ``fails``, ``pick_mistakes``, ``informative_first``,
-``example_line``) are shared with :mod:`.lists` and :mod:`.arithmetic_functions`.
+Each task records its steps in ``metadata["operations"]``. How the reference, the hidden tests
+and the checked mistakes (``metadata["mistakes"]``, which :func:`wrong_solutions` rebuilds) come
+about is :class:`~rlvr.tasks.code.kit.PipelineSource`'s.
 """
 
 from __future__ import annotations
 
-import copy
 import random
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.code.schema import (
-    FUNCTION_INSTRUCTION,
-    function_metadata,
-    function_tests,
-    run_reference,
-    values_match,
-)
+from rlvr.tasks.code import kit
+from rlvr.tasks.code.kit import EXAMPLES, Op, PipelineSource, Step, uniform_int
 from rlvr.types import Task
-
-K = "__K__"
-"""The parameter's placeholder in an operation's code (a literal, or the argument ``k``)."""
-
-
-@dataclass(frozen=True)
-class Op:
-    """One string step: its spec sentence, its code (statements rewriting ``s``) and bugs."""
-
-    name: str
-    level: int
-    text: str
-    code: str
-    bugs: dict[str, str]
-    names: tuple[str, ...]
-    witnesses: tuple[str, ...] = ()
-    const: tuple[int, int] | None = None
-    """range of the parameter when it is a constant of the spec"""
-    arg: tuple[int, int] | None = None
-    """range of the argument ``k`` in the hidden tests when the parameter is an argument"""
-    arg_note: str = ""
-
 
 CAESAR = """out = []
 for c in s:
@@ -240,60 +208,16 @@ DOMAINS = {
 LOWER = "abcdefghijklmnopqrstuvwxyz"
 PUNCTUATION = ".,!?;:-'"
 DIGITS = "0123456789"
-EXAMPLES = 3
-MAX_TRIES = 200
-
-Step = tuple[Op, "int | str | None"]
 
 
-def fill(code: str, param: int | str | None) -> str:
-    """A step's code with its parameter (a constant or the argument ``k``) filled in."""
-    return code if param is None else code.replace(K, str(param))
-
-
-def step_bodies(steps: list[Any], mistake: str | None) -> list[str]:
-    """The code of each ``(op, param)`` step of a pipeline, edited by one named ``mistake``:
-    ``identity`` (no step), ``drop:i``, ``swap:i`` (steps i and i + 1) or ``bug:i:name``."""
-    bodies = [fill(op.code, param) for op, param in steps]
-    kind, _, rest = (mistake or "").partition(":")
-    if kind == "identity":
-        return []
-    if kind == "drop":
-        del bodies[int(rest)]
-    elif kind == "swap":
-        i = int(rest)
-        bodies[i], bodies[i + 1] = bodies[i + 1], bodies[i]
-    elif kind == "bug":
-        index, name = rest.split(":")
-        op, param = steps[int(index)]
-        bodies[int(index)] = fill(op.bugs[name], param)
-    return bodies
-
-
-def _function(entry: str, has_k: bool, bodies: list[str]) -> str:
-    args = "s: str, k: int" if has_k else "s: str"
-    lines = [f"def {entry}({args}) -> str:"]
-    for body in bodies:
-        lines += ["    " + line for line in body.splitlines()]
-    lines.append("    return s")
-    return "\n".join(lines) + "\n"
+def _signature(entry: str, steps: list[Step]) -> str:
+    has_k = any(param == "k" for _, param in steps)
+    return f"def {entry}(s: str{', k: int' if has_k else ''}) -> str:"
 
 
 def _variant(entry: str, steps: list[Step], mistake: str | None) -> str:
     """The reference (``mistake is None``) or one named wrong solution."""
-    has_k = any(param == "k" for _, param in steps)
-    return _function(entry, has_k, step_bodies(steps, mistake))
-
-
-def fails(code: str, entry: str, tests: list[dict]) -> bool:
-    """Whether ``code`` (trusted: ours) gets at least one hidden test wrong or raises."""
-    try:
-        function = run_reference(code, entry)
-        return any(
-            not values_match(function(*copy.deepcopy(t["input"])), t["output"]) for t in tests
-        )
-    except Exception:
-        return True
+    return kit.function_source(_signature(entry, steps), kit.step_bodies(steps, mistake), "s")
 
 
 def _pick_steps(rng: random.Random, difficulty: int) -> list[Step]:
@@ -302,20 +226,7 @@ def _pick_steps(rng: random.Random, difficulty: int) -> list[Step]:
     ops = rng.sample(pool, level.steps)
     if difficulty >= 4 and all(op.const is None for op in ops):
         ops[rng.randrange(len(ops))] = rng.choice([op for op in pool if op.const and op not in ops])
-    steps: list[Step] = []
-    for op in ops:
-        if op.const is None:
-            steps.append((op, None))
-        elif level.argument and all(param != "k" for _, param in steps):
-            steps.append((op, "k"))
-        else:
-            steps.append((op, rng.randint(*op.const)))
-    return steps
-
-
-def uniform_int(rng: random.Random, low: int, high: int) -> int:
-    """A uniform integer in [low, high] (one C call: much faster than ``rng.randint``)."""
-    return low + int(rng.random() * (high - low + 1))
+    return kit.with_params(ops, level.argument, rng.randint)
 
 
 def _word(rng: random.Random, difficulty: int) -> str:
@@ -364,123 +275,53 @@ def _inputs(rng: random.Random, difficulty: int, steps: list[Step]) -> list[list
     texts += [_fit(t, difficulty) for op, _ in steps for t in op.witnesses]
     texts += [_text(rng, difficulty) for _ in range(level.extra)]
     texts = list(dict.fromkeys(texts))
-    argument = next((op.arg for op, param in steps if param == "k"), None)
-    if argument is None:
-        return [[text] for text in texts]
-    inputs = [[text, rng.randint(*argument)] for text in texts]
-    inputs += [[_text(rng, difficulty), bound] for bound in argument]
-    return inputs
+    inputs = [[text] for text in texts]
+    return kit.with_argument(
+        inputs, kit.argument_bounds(steps), rng.randint, lambda: [_text(rng, difficulty)]
+    )
 
 
-def _prompt(entry: str, signature: str, steps: list[Step], tests: list[dict], level: int) -> str:
+def _spec(entry: str, steps: list[Step], level: int) -> str:
     texts = [op.text.replace("{k}", "`k`" if p == "k" else str(p)) for op, p in steps]
     if len(steps) == 1:
         spec = f"Write a function `{entry}` that transforms a string `s`: {texts[0]}"
     else:
-        listed = "\n".join(f"{i}. {text}" for i, text in enumerate(texts, 1))
         spec = (
             f"Write a function `{entry}` that transforms a string `s` by applying these steps "
-            f"in order, each to the result of the previous one:\n\n{listed}\n\n"
+            f"in order, each to the result of the previous one:\n\n{kit.numbered(texts)}\n\n"
             "Return the final string."
         )
-    domain = DOMAINS[min(level, 3)]
-    domain += "".join(" " + op.arg_note for op, p in steps if p == "k")
-    examples = "\n".join("    " + example_line(entry, test) for test in tests[:EXAMPLES])
-    return (
-        f"{spec}\n\n{domain}\n\nSignature:\n\n    {signature}\n\nExamples:\n\n{examples}\n\n"
-        + FUNCTION_INSTRUCTION.format(entry_point=entry)
-    )
+    return f"{spec}\n\n{DOMAINS[min(level, 3)]}{kit.argument_notes(steps)}"
 
 
-def informative_first(tests: list[dict]) -> list[dict]:
-    """The tests reordered (stably) so that those shown as examples come first: the ones whose
-    output is not empty and differs from the first argument."""
-    return sorted(
-        tests, key=lambda t: t["output"] in ("", [], None) or t["output"] == t["input"][0]
-    )
-
-
-def example_line(entry: str, test: dict) -> str:
-    """``f('ab') == 'ba'``: one hidden test shown in the prompt."""
-    arguments = ", ".join(repr(value) for value in test["input"])
-    return f"{entry}({arguments}) == {test['output']!r}"
-
-
-def pick_mistakes(
-    rng: random.Random, candidates: list[str], needed: list[str], wrong: Callable[[str], bool]
-) -> list[str]:
-    """Two or three mistakes, each failing a hidden test (``wrong``), or [] if one of the
-    ``needed`` ones (a pointless step or part) passes. ``identity`` is the last resort."""
-    if not all(wrong(mistake) for mistake in needed):
-        return []
-    candidates = [*candidates, *needed]
-    rng.shuffle(candidates)
-    chosen: list[str] = []
-    for mistake in [*candidates, "identity"]:
-        if len(chosen) == 3:
-            break
-        if mistake in needed or wrong(mistake):
-            chosen.append(mistake)
-    return chosen if len(chosen) >= 2 else []
-
-
-def _mistakes(rng: random.Random, entry: str, steps: list[Step], tests: list[dict]) -> list[str]:
+def _mistakes(steps: list[Step]) -> tuple[list[str], list[str]]:
+    """Candidate mistakes (bugs, swaps) and the needed ones (each step must matter)."""
     drops = [f"drop:{i}" for i in range(len(steps))] if len(steps) > 1 else []
-    candidates = [f"bug:{i}:{name}" for i, (op, _) in enumerate(steps) for name in op.bugs]
-    candidates += [f"swap:{i}" for i in range(len(steps) - 1)]
-    return pick_mistakes(
-        rng, candidates, drops, lambda m: fails(_variant(entry, steps, m), entry, tests)
-    )
+    swaps = [f"swap:{i}" for i in range(len(steps) - 1)]
+    return [*kit.bug_mistakes(steps), *swaps], drops
 
 
-class StringsSource(ProceduralSource):
+class StringsSource(PipelineSource[list[Step]]):
     """Write a string -> string function: one step at level 1-2, up to four composed at 5."""
 
     family: ClassVar[str] = "strings"
+    variant = staticmethod(_variant)
+    mistakes = staticmethod(_mistakes)
 
-    def generate(self, rng: random.Random, difficulty: int) -> Problem:
-        for _ in range(MAX_TRIES):
-            steps = _pick_steps(rng, difficulty)
-            names = steps[0][0].names if len(steps) == 1 else COMPOSED_NAMES
-            entry = rng.choice(names)
-            tests = informative_first(
-                function_tests(_variant(entry, steps, None), entry, _inputs(rng, difficulty, steps))
-            )
-            if len({repr(t["output"]) for t in tests}) < 2:
-                continue
-            mistakes = _mistakes(rng, entry, steps, tests)
-            if mistakes:
-                break
-        else:  # pragma: no cover - every level finds a task within a few tries
-            raise RuntimeError(f"strings: no task found at difficulty {difficulty}")
-        has_k = any(param == "k" for _, param in steps)
-        signature = f"def {entry}(s: str{', k: int' if has_k else ''}) -> str:"
-        operations = [
-            {"op": op.name} if param is None else {"op": op.name, "k": param} for op, param in steps
-        ]
-        return Problem(
-            _prompt(entry, signature, steps, tests, difficulty),
-            _variant(entry, steps, None),
-            function_metadata(
-                entry,
-                tests,
-                signature=signature,
-                operations=operations,
-                mistakes=mistakes,
-                examples=EXAMPLES,
-            ),
-        )
+    def draw(self, rng: random.Random, difficulty: int) -> tuple[list[Step], str, list[list]]:
+        steps = _pick_steps(rng, difficulty)
+        entry = rng.choice(steps[0][0].names if len(steps) == 1 else COMPOSED_NAMES)
+        return steps, entry, _inputs(rng, difficulty, steps)
 
-
-def _steps(task: Task) -> list[Step]:
-    return [(OPS[o["op"]], o.get("k")) for o in task.metadata["operations"]]
+    def describe(self, entry: str, steps: list[Step], difficulty: int) -> tuple[str, str, dict]:
+        spec = _spec(entry, steps, difficulty)
+        return spec, _signature(entry, steps), {"operations": kit.operations(steps)}
 
 
 def wrong_solutions(task: Task) -> dict[str, str]:
     """Plausible wrong solutions (a buggy step, a dropped or swapped step, the identity), each
     failing at least one hidden test of ``task``."""
-    entry, steps = task.metadata["entry_point"], _steps(task)
-    return {mistake: _variant(entry, steps, mistake) for mistake in task.metadata["mistakes"]}
+    return kit.named_mistakes(task, kit.steps_of(task, OPS), _variant)
 
 
 SPEC_EXAMPLE = re.compile(r"""(['"])(.*?)\1 becomes (['"])(.*?)\3""")

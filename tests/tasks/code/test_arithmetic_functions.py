@@ -1,5 +1,5 @@
-"""The arithmetic-functions code family: the generator contract, the reference and its wrong
-solutions.
+"""The arithmetic-functions code family: its functions and aggregates against independent
+evaluations (the contract every family keeps is checked in ``test_family_contract.py``).
 
 Every hidden output is re-derived independently: each function by a brute force or by sympy,
 and each aggregate (sum, count, max, argmax over a range) straight from the task's structure.
@@ -8,12 +8,9 @@ and each aggregate (sum, count, max, argmax over a range) straight from the task
 from __future__ import annotations
 
 import copy
-import json
 import math
 import textwrap
-import time
 from functools import reduce
-from statistics import mean
 
 import pytest
 from hypothesis import given, settings
@@ -21,7 +18,7 @@ from hypothesis import strategies as st
 from sympy import divisor_count, divisor_sigma, isprime, primefactors, primerange, totient
 
 from rlvr.tasks.code import arithmetic_functions as arith
-from rlvr.tasks.code.schema import FUNCTION_INSTRUCTION, run_reference, validate, values_match
+from rlvr.tasks.code.schema import run_reference, values_match
 from rlvr.types import Task
 
 SOURCE = arith.ArithmeticFunctionsSource
@@ -40,127 +37,20 @@ def batch(level: int, count: int = 30, seed: int = 0) -> list[Task]:
     return [source[i] for i in range(count)]
 
 
-def passes(code: str, task: Task) -> bool:
-    """Whether ``code`` (trusted) returns every hidden output of ``task``."""
-    function = run_reference(code, task.metadata["entry_point"])
-    for test in task.metadata["tests"]:
-        try:
-            got = function(*copy.deepcopy(test["input"]))
-        except Exception:
-            return False
-        if not values_match(got, test["output"]):
-            return False
-    return True
-
-
-def size(task: Task) -> int:
-    """Composed functions plus arguments: grows with the level."""
-    return len(task.metadata["operations"]) + len(task.metadata["tests"][0]["input"])
-
-
-# -- the generator contract ----------------------------------------------------------------------
-
-
-def test_the_family_is_named_after_its_module():
-    assert SOURCE.family == "arithmetic-functions"
-
-
-@pytest.mark.parametrize("level", LEVELS)
-@PROPERTY
-@given(seed=seeds, index=indices)
-def test_tasks_are_deterministic_and_seeds_differ(level, seed, index):
-    task = make(seed, level, index)
-    assert task == make(seed, level, index)
-    assert json.dumps(task.model_dump()) == json.dumps(make(seed, level, index).model_dump())
-    assert task.prompt != make(seed + 1, level, index).prompt
-    assert task.id == f"arithmetic-functions/s{seed}/d{level}/{index}"
-
-
-@pytest.mark.parametrize("level", LEVELS)
-@PROPERTY
-@given(seed=seeds, index=indices)
-def test_the_reference_reproduces_every_hidden_output_quickly(level, seed, index):
-    task = make(seed, level, index)
-    validate(task.metadata)
-    function = run_reference(task.answer, task.metadata["entry_point"])
-    for test in task.metadata["tests"]:
-        started = time.perf_counter()
-        got = function(*copy.deepcopy(test["input"]))
-        assert time.perf_counter() - started < 0.1
-        assert values_match(got, test["output"]), (task.id, test)
-
-
-@pytest.mark.parametrize("level", LEVELS)
-@PROPERTY
-@given(seed=seeds, index=indices)
-def test_every_wrong_solution_fails_a_hidden_test(level, seed, index):
-    task = make(seed, level, index)
-    wrong = arith.wrong_solutions(task)
-    assert 2 <= len(wrong) <= 4
-    for label, code in wrong.items():
-        assert code != task.answer
-        assert f"def {task.metadata['entry_point']}(" in code
-        assert not passes(code, task), (task.id, label)
-
-
-@pytest.mark.parametrize("level", LEVELS)
-def test_hidden_tests_are_not_trivial(level):
-    for task in batch(level):
-        tests = task.metadata["tests"]
-        assert len(tests) >= 8
-        assert len({json.dumps(t["input"]) for t in tests}) == len(tests)  # no repeats
-        outputs = {json.dumps(t["output"]) for t in tests}
-        assert len(outputs) >= 2
-        for output in outputs:  # no constant function passes
-            assert not passes(
-                f"def {task.metadata['entry_point']}(*a):\n    return {json.loads(output)!r}", task
-            )
-
-
-@pytest.mark.parametrize("level", LEVELS)
-def test_the_prompt_shows_the_entry_point_signature_and_examples(level):
+@pytest.mark.parametrize("level", [3, 4, 5])
+def test_an_aggregate_prompt_defines_every_helper(level):
     for task in batch(level, count=15):
-        entry, meta = task.metadata["entry_point"], task.metadata
-        assert f"`{entry}`" in task.prompt
-        assert meta["signature"] in task.prompt
-        assert task.answer.startswith(meta["signature"])
-        assert 2 <= meta["examples"] <= 3
-        for test in meta["tests"][: meta["examples"]]:
-            arguments = ", ".join(repr(value) for value in test["input"])
-            assert f"{entry}({arguments}) == {test['output']!r}" in task.prompt
-        assert task.prompt.endswith(FUNCTION_INSTRUCTION.format(entry_point=entry))
-        assert task.answer not in task.prompt
         structure = arith.structure_of(task)
-        if structure.kind == "aggregate":  # every helper is defined
-            assert all(f"- `{name}(n)` is " in task.prompt for name in structure.functions())
+        assert structure.kind == "aggregate"
+        assert all(f"- `{name}(n)` is " in task.prompt for name in structure.functions())
 
 
-def test_difficulty_grows():
-    sizes = [mean(size(task) for task in batch(level)) for level in LEVELS]
-    assert sizes == sorted(sizes) and len(set(sizes)) == 5, sizes
+def test_ranges_grow_with_the_level():
     ranges = [
         max(t["input"][1] for task in batch(level) for t in task.metadata["tests"])
         for level in (3, 4, 5)
     ]
     assert ranges == sorted(ranges) and ranges[0] < ranges[2], ranges
-
-
-def test_every_function_and_aggregate_is_used():
-    used = {
-        name
-        for level in LEVELS
-        for task in batch(level, 60)
-        for name in task.metadata["operations"]
-    }
-    assert used == {*arith.FNS, *arith.STANDALONE, *arith.AGGREGATES}
-
-
-def test_generation_is_fast():
-    source = SOURCE(seed=5, difficulty=5)
-    started = time.perf_counter()
-    for index in range(100):
-        source[index]
-    assert (time.perf_counter() - started) / 100 < 0.02
 
 
 # -- an independent evaluation ------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The data-structure code family: the generator contract, the references and their near misses.
+"""The data-structure code family: its kinds per level, models and near misses (the contract every
+family keeps is checked in ``test_family_contract.py``).
 
 Every hidden output is also recomputed by an independent model of each structure written here
 (plain lists, a sorted scan for the priority queue, a key list for the LRU order, a set of
@@ -8,8 +9,6 @@ integers for the interval set, a dictionary trie for the words).
 from __future__ import annotations
 
 import copy
-import json
-import time
 from collections import Counter
 from statistics import mean
 
@@ -18,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rlvr.tasks.code import data_structures
-from rlvr.tasks.code.schema import FUNCTION_INSTRUCTION, run_reference, validate, values_match
+from rlvr.tasks.code.schema import run_reference, values_match
 from rlvr.types import Task
 
 SOURCE = data_structures.DataStructuresSource
@@ -41,19 +40,6 @@ def make(seed: int, level: int, index: int) -> Task:
 
 def reference(task: Task):
     return run_reference(task.answer, task.metadata["entry_point"])
-
-
-def passes(code: str, task: Task) -> bool:
-    """Whether ``code`` (trusted) returns every hidden output of ``task``."""
-    function = run_reference(code, task.metadata["entry_point"])
-    for test in task.metadata["tests"]:
-        try:
-            got = function(*copy.deepcopy(test["input"]))
-        except Exception:
-            return False
-        if not values_match(got, test["output"]):
-            return False
-    return True
 
 
 # -- independent models --------------------------------------------------------------------------
@@ -252,37 +238,19 @@ MODELS = {"stack": stack_model, "queue": queue_model, "multiset": multiset_model
           "interval-set": interval_model, "trie": trie_model}  # fmt: skip
 
 
-# -- the generator contract ----------------------------------------------------------------------
+# -- what this family adds to the contract ------------------------------------------------------
 
 
 @pytest.mark.parametrize("level", LEVELS)
 @PROPERTY
 @given(seed=seeds, index=indices)
-def test_tasks_are_deterministic_and_seeds_differ(level, seed, index):
+def test_an_independent_model_reproduces_every_hidden_output(level, seed, index):
     task = make(seed, level, index)
-    assert task == make(seed, level, index)
-    assert json.dumps(task.model_dump()) == json.dumps(make(seed, level, index).model_dump())
-    assert task.prompt != make(seed + 1, level, index).prompt
-    assert task.metadata["tests"] != make(seed, level, index + 1).metadata["tests"]
-    assert task.id == f"data-structures/s{seed}/d{level}/{index}"
-
-
-@pytest.mark.parametrize("level", LEVELS)
-@PROPERTY
-@given(seed=seeds, index=indices)
-def test_the_reference_and_an_independent_model_reproduce_every_hidden_output(level, seed, index):
-    task = make(seed, level, index)
-    validate(task.metadata)
     assert task.metadata["kind"] in KINDS[level]
-    function, model = reference(task), MODELS[task.metadata["kind"]]
+    model = MODELS[task.metadata["kind"]]
     for test in task.metadata["tests"]:
-        started = time.perf_counter()
-        assert values_match(function(*copy.deepcopy(test["input"])), test["output"]), test
-        assert time.perf_counter() - started < 0.1
-        assert values_match(model(level, *copy.deepcopy(test["input"])), test["output"]), (
-            task.id,
-            test,
-        )
+        got = model(level, *copy.deepcopy(test["input"]))
+        assert values_match(got, test["output"]), (task.id, test)
 
 
 @pytest.mark.parametrize("kind", ["priority-queue", "lru-cache", "ledger", "trie"])
@@ -300,22 +268,6 @@ def test_the_models_agree_on_many_tasks_of_the_hard_kinds(kind):
     assert checked >= 8
 
 
-@pytest.mark.parametrize("level", LEVELS)
-@PROPERTY
-@given(seed=seeds, index=indices)
-def test_every_wrong_solution_fails_a_hidden_test(level, seed, index):
-    task = make(seed, level, index)
-    wrong = data_structures.wrong_solutions(task)
-    assert 2 <= len(wrong) <= 4
-    for label, code in wrong.items():
-        assert f"def {task.metadata['entry_point']}(" in code
-        assert code != task.answer
-        assert not passes(code, task), (task.id, label)
-    # without "difficulty" (a stdio variant's function task) the level is read off the answer
-    metadata = {key: value for key, value in task.metadata.items() if key != "difficulty"}
-    assert data_structures.wrong_solutions(task.model_copy(update={"metadata": metadata})) == wrong
-
-
 def test_every_near_miss_is_used_at_some_level():
     for kind, structure in data_structures.STRUCTURES.items():
         used = set()
@@ -329,32 +281,12 @@ def test_every_near_miss_is_used_at_some_level():
 @pytest.mark.parametrize("level", LEVELS)
 @PROPERTY
 @given(seed=seeds, index=indices)
-def test_hidden_tests_are_many_distinct_and_not_constant(level, seed, index):
-    task = make(seed, level, index)
-    tests = task.metadata["tests"]
-    assert len(tests) >= 11  # three shown and at least eight more
-    assert len({json.dumps(test["input"]) for test in tests}) == len(tests)
-    assert len({json.dumps(test["output"]) for test in tests}) >= 3
-    name = task.metadata["entry_point"]
-    for output in ([], tests[0]["output"], tests[3]["output"]):
-        assert not passes(f"def {name}(ops):\n    return {output!r}\n", task)
-
-
-@pytest.mark.parametrize("level", LEVELS)
-@PROPERTY
-@given(seed=seeds, index=indices)
-def test_the_prompt_shows_the_signature_and_true_examples(level, seed, index):
+def test_the_prompt_specifies_every_operation_and_hides_the_hidden_tests(level, seed, index):
     task = make(seed, level, index)
     name = task.metadata["entry_point"]
     signature = next(line for line in task.answer.splitlines() if line.startswith("def "))
     assert signature.startswith(f"def {name}(ops: list[list[") and " -> list[" in signature
-    assert f"```python\n{signature}\n```" in task.prompt
-    assert task.prompt.endswith(FUNCTION_INSTRUCTION.format(entry_point=name))
-    namespace = {name: reference(task)}
-    for test in task.metadata["tests"][:3]:
-        line = f"{name}({', '.join(map(repr, test['input']))}) == {test['output']!r}"
-        assert line in task.prompt
-        assert eval(line, namespace) is True
+    for test in task.metadata["tests"][:3]:  # the examples show two outputs or more
         assert len(test["output"]) >= 2
     for test in task.metadata["tests"][3:]:  # the hidden tests are not shown
         assert repr(test["input"][0]) not in task.prompt
@@ -368,25 +300,15 @@ def test_levels_offer_their_kinds():
         assert seen == KINDS[level], level
 
 
-def test_difficulty_grows():
-    sizes, lengths, kinds = [], [], []
+def test_op_lists_and_their_variety_grow_with_the_level():
+    lengths, kinds = [], []
     for level in LEVELS:
-        batch = [SOURCE(seed=seed, difficulty=level)[i] for seed in (1, 2) for i in range(50)]
-        sizes.append(mean(task.metadata["size"] for task in batch))
+        batch = [SOURCE(seed=1, difficulty=level)[i] for i in range(50)]
         lengths.append(mean(len(t["input"][0]) for task in batch for t in task.metadata["tests"]))
         kinds.append(mean(len({op[0] for t in task.metadata["tests"] for op in t["input"][0]})
                           for task in batch))  # fmt: skip
-    assert sizes == sorted(sizes) and len(set(sizes)) == 5, sizes
     assert lengths == sorted(lengths) and lengths[-1] > 2 * lengths[0], lengths
     assert kinds == sorted(kinds) and kinds[-1] > kinds[0] + 1.5, kinds
-
-
-def test_generation_is_fast_and_varies_the_entry_point():
-    source = SOURCE(seed=5, difficulty=5)
-    started = time.perf_counter()
-    batch = [source[index] for index in range(60)]
-    assert (time.perf_counter() - started) / 60 < 0.01
-    assert len({task.metadata["entry_point"] for task in batch}) >= 8
 
 
 # -- hand-traced scenarios -----------------------------------------------------------------------
