@@ -1,0 +1,97 @@
+"""The policy interface: chat messages in, completions out, in batches.
+
+A policy answers a batch of :class:`GenerationRequest` (chat messages plus sampling parameters)
+with one :class:`Generation` each, in order. A backend that fails on one request reports it in
+that request's ``Generation`` (``finish_reason="error"``) instead of raising, so one bad request
+never loses a batch.
+
+Policy specs (:func:`make_policy`):
+
+- ``oracle``: answers each task with its environment's reference completion (a correct
+  environment scores pass@1 = 1.0 under it);
+- ``empty``: answers every request with an empty string;
+- ``replay:PATH``: answers from a JSONL file of ``{"task_id": ..., "completion": ...}`` lines
+  (several lines per task are served in turn);
+- ``openai:BASE_URL#MODEL``: an OpenAI-compatible server (:mod:`rlvr.policies.openai`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+FinishReason = Literal["stop", "length", "error"]
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """How to sample: the same fields every backend understands."""
+
+    max_tokens: int = 512
+    temperature: float = 1.0
+    top_p: float = 1.0
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_tokens < 1:
+            raise ValueError(f"max_tokens must be >= 1, got {self.max_tokens}")
+        if self.temperature < 0:
+            raise ValueError(f"temperature must be >= 0, got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One completion to produce. ``task_id`` and ``reference`` serve scripted policies."""
+
+    messages: tuple[dict[str, str], ...]
+    params: SamplingParams = field(default_factory=SamplingParams)
+    task_id: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One completion, with what it cost."""
+
+    text: str
+    finish_reason: FinishReason = "stop"
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """Anything that turns requests into generations. ``spec`` goes into rollout records."""
+
+    spec: str
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]: ...
+
+    def close(self) -> None: ...
+
+
+def make_policy(spec: str, **options: Any) -> Policy:
+    """The policy a spec string names (see the module docstring)."""
+    from rlvr.policies.scripted import EmptyPolicy, OraclePolicy, ReplayPolicy
+
+    kind, _, rest = spec.partition(":")
+    if spec == "oracle":
+        return OraclePolicy()
+    if spec == "empty":
+        return EmptyPolicy()
+    if kind == "replay" and rest:
+        return ReplayPolicy(rest)
+    if kind == "openai" and rest:
+        from rlvr.policies.openai import OpenAIPolicy
+
+        base_url, _, model = rest.partition("#")
+        return OpenAIPolicy(base_url, model, **options)
+    raise ValueError(
+        f"unknown policy spec {spec!r}: use oracle, empty, replay:PATH or openai:BASE_URL#MODEL"
+    )
