@@ -167,3 +167,66 @@ def cmd_suites(args: argparse.Namespace) -> int:
             table.add_row(escape(entry.key), f"{entry.weight:g}", f"{entry.weight / total:.0%}")
         console.print(table)
     return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from rlvr.evals.run import evaluate
+    from rlvr.policies import SamplingParams, make_policy
+
+    registry = default_registry()
+    if args.env:
+        registry.spec(args.env)
+        envs = {args.env: lambda: registry.make(args.env, **args.kwargs)}
+    else:
+        from rlvr.suite import make_suite
+
+        if args.kwargs:
+            raise ValueError("-k options apply to --env; a suite sets its own in its YAML")
+        suite = make_suite(args.suite)
+        envs = {
+            entry.key: (lambda entry=entry: registry.make(entry.id, **entry.kwargs))
+            for entry in suite.envs
+        }
+    params = SamplingParams(
+        max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed
+    )
+    policy = make_policy(args.policy)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(*columns, TimeRemainingColumn(), console=console) as bar:
+            task = bar.add_task("episodes", total=None)
+            summary = evaluate(
+                envs,
+                policy,
+                args.out,
+                samples=args.samples,
+                limit=args.limit,
+                params=params,
+                batch_size=args.batch_size,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    finally:
+        policy.close()
+    table = Table(title=f"{args.policy} on {args.env or args.suite}")
+    metrics = [m for m in summary["overall"] if m.startswith(("pass@", "maj@"))]
+    for column in ["environment", "tasks", *metrics, "mean reward", "no answer"]:
+        table.add_column(column)
+    for key, entry in [*summary["envs"].items(), ("overall", summary["overall"])]:
+        table.add_row(
+            escape(key),
+            str(entry["tasks"]),
+            *(f"{entry[m]:.3f}" for m in metrics),
+            f"{entry['mean_reward']:.3f}",
+            f"{entry['no_answer_rate']:.1%}",
+        )
+    console.print(table)
+    console.print(f"records: {args.out}/results.jsonl   summary: {args.out}/summary.json")
+    return 0

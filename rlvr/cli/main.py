@@ -62,6 +62,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("suites", help="list suites, or show one")
     p.add_argument("name", nargs="?", help="a suite name or YAML path")
+
+    p = sub.add_parser("eval", help="benchmark a policy on an environment or a suite")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--env", metavar="ID", help="one environment id")
+    target.add_argument("--suite", metavar="NAME", help="a suite name or YAML path")
+    p.add_argument("--policy", required=True, help="oracle, empty, replay:PATH, openai:URL#MODEL")
+    p.add_argument("--samples", type=int, default=1, help="samples per task (default 1)")
+    p.add_argument("--limit", type=int, default=50, help="tasks per environment (default 50)")
+    p.add_argument("--out", required=True, metavar="DIR", help="results.jsonl and summary.json")
+    p.add_argument("--max-tokens", type=int, default=512, help="per completion (default 512)")
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--top-p", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=None, help="sampling seed, where supported")
+    p.add_argument("--batch-size", type=int, default=32, help="episodes played at once")
+    p.add_argument(
+        "-k",
+        "--kwarg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="environment option for --env (repeatable; values parsed as YAML)",
+    )
+    p.add_argument("--difficulty", type=int, help="shorthand for -k difficulty=N")
     return parser
 
 

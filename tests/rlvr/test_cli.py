@@ -108,3 +108,54 @@ def test_interactive_games_show_their_opening_but_not_their_secret(capsys):
     assert code == 0 and "opening of a sample game" in out
     code, out, _ = run(capsys, "check", "interactive/guess-the-rule-v0", "-n", "3")
     assert code == 0 and "garbage_scores_0" in out
+
+
+def test_eval_writes_records_and_summary_for_an_env_and_a_suite(capsys, tmp_path):
+    out = tmp_path / "env"
+    code, printed, _ = run(
+        capsys,
+        "eval",
+        "--env",
+        "math/arithmetic-v0",
+        "--policy",
+        "oracle",
+        "--limit",
+        "3",
+        "--samples",
+        "2",
+        "--out",
+        str(out),
+        "--difficulty",
+        "2",
+    )
+    assert code == 0 and "pass@2" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["envs"]["math/arithmetic-v0"]["pass@1"] == 1.0
+    assert len((out / "results.jsonl").read_text().splitlines()) == 6
+    suite = tmp_path / "mine.yaml"
+    suite.write_text(
+        "name: mine\nenvs:\n  - id: math/arithmetic-v0\n    kwargs: {difficulty: 1}\n"
+        "  - id: logic/sudoku-v0\n    kwargs: {difficulty: 1}\n"
+    )
+    code, printed, _ = run(
+        capsys,
+        "eval",
+        "--suite",
+        str(suite),
+        "--policy",
+        "empty",
+        "--limit",
+        "2",
+        "--out",
+        str(tmp_path / "suite"),
+    )
+    summary = json.loads((tmp_path / "suite" / "summary.json").read_text())
+    assert code == 0 and set(summary["envs"]) == {
+        "math/arithmetic-v0[difficulty=1]",
+        "logic/sudoku-v0[difficulty=1]",
+    }
+    assert summary["overall"]["pass@1"] == 0.0
+    code, _, err = run(
+        capsys, "eval", "--env", "math/nope-v0", "--policy", "oracle", "--out", str(tmp_path / "x")
+    )
+    assert code == 2 and "math/nope-v0" in err
