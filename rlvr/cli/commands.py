@@ -195,8 +195,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
             entry.key: (lambda entry=entry: registry.make(entry.id, **entry.kwargs))
             for entry in suite.envs
         }
+    try:
+        budgets = sorted({int(part) for part in str(args.max_tokens).split(",") if part.strip()})
+    except ValueError:
+        raise ValueError(
+            f"--max-tokens takes integers like 512 or 256,512; got {args.max_tokens!r}"
+        ) from None
+    if not budgets:
+        raise ValueError("--max-tokens needs at least one budget")
     params = SamplingParams(
-        max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed
+        max_tokens=budgets[-1], temperature=args.temperature, top_p=args.top_p, seed=args.seed
     )
     policy = make_policy(args.policy)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
@@ -210,6 +218,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 samples=args.samples,
                 limit=args.limit,
                 params=params,
+                budgets=budgets,
                 batch_size=args.batch_size,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )

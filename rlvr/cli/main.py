@@ -71,7 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=1, help="samples per task (default 1)")
     p.add_argument("--limit", type=int, default=50, help="tasks per environment (default 50)")
     p.add_argument("--out", required=True, metavar="DIR", help="results.jsonl and summary.json")
-    p.add_argument("--max-tokens", type=int, default=512, help="per completion (default 512)")
+    p.add_argument(
+        "--max-tokens",
+        default="512",
+        metavar="N[,N...]",
+        help="tokens per completion (default 512); several (256,512,1024) sweep the budget",
+    )
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-p", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=None, help="sampling seed, where supported")

@@ -1,11 +1,12 @@
 """The rollout engine: drives many episodes with one policy, in batches, and emits records.
 
-Up to ``batch_size`` episodes are active at once, each on an environment instance of its own
-(instances are reused across episodes). Every round, the pending turn of every active episode
-goes to the policy in one ``generate`` call; the environments then step in a thread pool, so
-verifications (code runs in the sandbox, math in the worker pool) proceed in parallel. A
-multi-turn episode stays active until it terminates or is truncated; then its
-:class:`~rlvr.types.RolloutRecord` is handed to ``on_record`` and a new episode takes its slot.
+Episodes run on environment instances of their own (reused across episodes). Up to
+``batch_size`` pending turns go to the policy in one ``generate`` call; the environments then
+step in a thread pool, so verifications (code in the sandbox, math in the worker pool) run in
+parallel with each other and with the generation of the next batch: up to two batches are
+active at once, one generating while the other verifies. A multi-turn episode stays active until
+it terminates or is truncated; then its :class:`~rlvr.types.RolloutRecord` is handed to
+``on_record`` and a new episode takes its slot.
 
 Records carry the policy spec, the sampling parameters, token counts, turns and the time split
 (``generate``, ``verify``) in ``record.policy`` and ``record.timings``; ``record.policy["job"]``
@@ -18,7 +19,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -75,28 +76,40 @@ class RolloutEngine:
         self._free: dict[str, list[Any]] = defaultdict(list)
 
     def run(self, jobs: Iterable[EpisodeJob], on_record: Callable[[RolloutRecord], None]) -> None:
-        """Play every job; ``on_record`` receives each finished episode's record."""
+        """Play every job; ``on_record`` receives each finished episode's record.
+
+        Generation and verification overlap: once a batch is generated its steps go to the
+        thread pool, and the engine generates for the episodes that are ready (new ones, or
+        multi-turn ones whose last step came back) while those steps run.
+        """
         pending: Iterator[EpisodeJob] = iter(jobs)
-        active: list[_Episode] = []
+        exhausted = False
+        ready: list[_Episode] = []
+        stepping: dict[Future, _Episode] = {}
         with ThreadPoolExecutor(self.verify_workers) as pool:
             while True:
-                while len(active) < self.batch_size:
+                while not exhausted and len(ready) + len(stepping) < 2 * self.batch_size:
                     job = next(pending, None)
                     if job is None:
-                        break
-                    active.append(self._start(job))
-                if not active:
+                        exhausted = True
+                    else:
+                        ready.append(self._start(job))
+                if not ready and not stepping:
                     return
-                self._generate(active)
-                outcomes = list(pool.map(self._step, active))
-                still = []
-                for episode, (done, info) in zip(active, outcomes, strict=True):
+                if ready and (len(ready) >= self.batch_size or not stepping or exhausted):
+                    batch, ready = ready[: self.batch_size], ready[self.batch_size :]
+                    self._generate(batch)
+                    stepping.update({pool.submit(self._step, e): e for e in batch})
+                    continue
+                finished, _ = wait(list(stepping), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    episode = stepping.pop(future)
+                    done, info = future.result()
                     if done:
                         on_record(self._record(episode, info))
                         self._free[episode.job.env_key].append(episode.env)
                     else:
-                        still.append(episode)
-                active = still
+                        ready.append(episode)
 
     def _start(self, job: EpisodeJob) -> _Episode:
         free = self._free[job.env_key]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,11 @@ RESULTS = "results.jsonl"
 SUMMARY = "summary.json"
 
 
-def job_key(job: dict[str, Any]) -> tuple[str, int, int]:
-    return job["env_key"], int(job["index"]), int(job["sample"])
+def job_key(record: RolloutRecord) -> tuple[str, int, int, int]:
+    """What identifies an episode across runs: environment key, task, sample, token budget."""
+    job = record.policy["job"]
+    budget = int(record.policy.get("params", {}).get("max_tokens", 0))
+    return job["env_key"], int(job["index"]), int(job["sample"]), budget
 
 
 def read_records(path: Path) -> list[RolloutRecord]:
@@ -58,25 +62,37 @@ def evaluate(
     samples: int = 1,
     limit: int = 50,
     params: SamplingParams | None = None,
+    budgets: list[int] | None = None,
     batch_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Play the first ``limit`` tasks of every environment ``samples`` times; write and return
-    the summary. ``envs`` maps a key (an id, or a suite member's key) to a factory."""
+    the summary. ``envs`` maps a key (an id, or a suite member's key) to a factory.
+
+    ``budgets`` (token budgets, e.g. ``[256, 512, 1024]``) repeats the run once per
+    ``max_tokens``: the summary's metrics are those of the largest budget, and its ``"sweep"``
+    lists the metrics at every budget (accuracy against thinking budget).
+    """
     if samples < 1 or limit < 1:
         raise ValueError(f"samples and limit must be >= 1, got {samples} and {limit}")
+    params = params or SamplingParams()
+    budgets = sorted(set(budgets or [params.max_tokens]))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     results = out / RESULTS
     records = read_records(results)
-    done = {job_key(r.policy["job"]) for r in records if "job" in r.policy}
-    jobs = [
-        job
+    done = {job_key(r) for r in records if "job" in r.policy}
+    plan = {
+        key: [
+            job
+            for job in _jobs(key, factory, samples, limit)
+            for budget in budgets
+            if (job.env_key, job.index, job.sample, budget) not in done
+        ]
         for key, factory in envs.items()
-        for job in _jobs(key, factory, samples, limit)
-        if (job.env_key, job.index, job.sample) not in done
-    ]
-    total, finished = len(jobs), 0
+    }
+    total = sum(len(jobs) for jobs in plan.values())
+    finished = 0
     if records and results.read_text(encoding="utf-8")[-1:] not in ("", "\n"):
         with results.open("a", encoding="utf-8") as handle:
             handle.write("\n")  # close a torn line before appending
@@ -91,10 +107,39 @@ def evaluate(
             if progress is not None:
                 progress(finished, total)
 
-        engine = RolloutEngine(lambda key: envs[key](), policy, params, batch_size=batch_size)
-        engine.run(jobs, write)
-    summary = summarise(records, samples)
+        for budget in budgets:
+            engine = RolloutEngine(
+                lambda key: envs[key](),
+                policy,
+                replace(params, max_tokens=budget),
+                batch_size=batch_size,
+            )
+            todo = [
+                job
+                for jobs in plan.values()
+                for job in dict.fromkeys(jobs)
+                if (job.env_key, job.index, job.sample, budget) not in done
+            ]
+            engine.run(todo, write)
+    summary = summarise_budgets(records, samples, budgets)
     (out / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def summarise_budgets(
+    records: list[RolloutRecord], samples: int, budgets: list[int]
+) -> dict[str, Any]:
+    """:func:`summarise` of the largest budget, plus a ``"sweep"`` when there are several."""
+
+    def at(budget: int) -> list[RolloutRecord]:
+        return [r for r in records if r.policy.get("params", {}).get("max_tokens") == budget]
+
+    summary = summarise(at(budgets[-1]), samples)
+    summary["max_tokens"] = budgets[-1]
+    if len(budgets) > 1:
+        summary["sweep"] = [
+            {"max_tokens": budget, **summarise(at(budget), samples)} for budget in budgets
+        ]
     return summary
 
 

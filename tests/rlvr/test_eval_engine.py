@@ -136,3 +136,31 @@ def test_multi_turn_episodes_recover_and_record_every_turn(tmp_path):
 def test_interactive_games_are_refused_with_a_clear_error(tmp_path):
     with pytest.raises(TypeError, match="interactive games"):
         evaluate(factories("interactive/mastermind-v0"), make_policy("empty"), tmp_path, limit=1)
+
+
+def test_a_token_budget_sweep_reports_accuracy_per_budget(tmp_path):
+    class NeedsRoom:
+        spec = "needs-room"
+
+        def generate(self, requests):
+            return [
+                Generation(r.reference if r.params.max_tokens >= 100 else "", "length")
+                for r in requests
+            ]
+
+        def close(self):
+            pass
+
+    summary = evaluate(
+        factories("math/arithmetic-v0", bounded=False),
+        NeedsRoom(),
+        tmp_path,
+        limit=3,
+        budgets=[16, 256],
+    )
+    assert [(s["max_tokens"], s["overall"]["pass@1"]) for s in summary["sweep"]] == [
+        (16, 0.0),
+        (256, 1.0),
+    ]
+    assert summary["max_tokens"] == 256 and summary["overall"]["records"] == 3
+    assert len(read_records(tmp_path / RESULTS)) == 6
