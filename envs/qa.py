@@ -415,6 +415,10 @@ class QAEnv(gym.Env[str, str]):
         )
         return "\n".join(lines)
 
+    def reference_completion(self, task: Task) -> str:
+        """The gold answer as an answer command (what the ``oracle`` policy plays)."""
+        return f"answer: {task.answer}"
+
     def _info(self) -> dict[str, Any]:
         assert self._task is not None
         info: dict[str, Any] = {

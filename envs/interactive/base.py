@@ -27,6 +27,7 @@ from rlvr.envs.spaces import UnicodeText
 from rlvr.envs.text_env import opening_messages
 from rlvr.errors import ResetNeeded
 from rlvr.tasks.base import UNBOUNDED_SIZE, check_index, derive_rng
+from rlvr.types import Task, Verdict
 from rlvr.verifiers.base import check_completion_type
 
 MAX_ACTION_CHARS = 2_000
@@ -68,6 +69,10 @@ class Game(ABC):
     @abstractmethod
     def solution(self) -> str:
         """The hidden answer, revealed only when the episode ends."""
+
+    @abstractmethod
+    def winning_action(self) -> str:
+        """An action that wins at once (what the ``oracle`` policy plays)."""
 
 
 def clean_line(line: str) -> str:
@@ -324,11 +329,26 @@ class InteractiveEnv(gym.Env[str, str]):
             f"Keep each message under {self.max_action_chars:,} characters."
         )
 
+    def reference_completion(self, task: Task) -> str:
+        """The winning action for ``task`` (a game this environment made), for the oracle."""
+        index = task.metadata.get("index")
+        game = self._game if index == self._index and self._game is not None else None
+        return (game or self.make_game(int(index))).winning_action()
+
     def _info(self) -> dict[str, Any]:
         assert self._game is not None
+        task_id = f"interactive/{self.family}/s{self.task_seed}/d{self.difficulty}/{self._index}"
         info: dict[str, Any] = {
-            "task_id": (
-                f"interactive/{self.family}/s{self.task_seed}/d{self.difficulty}/{self._index}"
+            "task_id": task_id,
+            # the task carries no answer: the game's secret stays hidden until the end
+            "task": Task(
+                id=task_id,
+                prompt=next(m["content"] for m in self._messages if m["role"] == "user"),
+                metadata={
+                    "source": self.family,
+                    "index": self._index,
+                    "difficulty": self.difficulty,
+                },
             ),
             "index": self._index,
             "difficulty": self.difficulty,
@@ -339,4 +359,13 @@ class InteractiveEnv(gym.Env[str, str]):
         if self._done:
             info["solved"] = self._solved
             info["solution"] = self._game.solution()
+            turns = len(self._turns)
+            info["verdict"] = Verdict(
+                reward=self.turn_discount ** (turns - 1) if self._solved else 0.0,
+                correct=self._solved,
+                feedback=f"solved in {turns} turn{'s' if turns != 1 else ''}"
+                if self._solved
+                else "out of turns",
+                answer=self._turns[-1]["action"][-200:] if self._turns else None,
+            )
         return info

@@ -223,6 +223,9 @@ class GuessTheRule(Game):
     def solution(self) -> str:
         return f"{self.secret + 1}. {self.candidates[self.secret].text}"
 
+    def winning_action(self) -> str:
+        return f"rule: {self.secret + 1}"
+
 
 def generate(rng: random.Random, difficulty: int) -> GuessTheRule:
     """Candidates with pairwise different answers on :data:`PROBES`, one of them hidden."""

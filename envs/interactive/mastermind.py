@@ -107,6 +107,9 @@ class Mastermind(Game):
     def solution(self) -> str:
         return format_code(self.secret)
 
+    def winning_action(self) -> str:
+        return f"guess: {format_code(self.secret)}"
+
 
 def generate(rng: random.Random, difficulty: int) -> Mastermind:
     """A uniformly random code for ``difficulty`` (see :data:`LEVELS`)."""

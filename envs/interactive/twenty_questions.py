@@ -164,6 +164,9 @@ class TwentyQuestions(Game):
     def solution(self) -> str:
         return self.secret
 
+    def winning_action(self) -> str:
+        return f"guess: {self.secret}"
+
 
 def _names(rng: random.Random, count: int) -> list[str]:
     names: set[str] = set()

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from rlvr.check import is_interactive
 from rlvr.registry import default_registry
 
 console = Console(highlight=False)
@@ -77,7 +78,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         console.print(options)
     env = registry.make(args.env_id, **args.kwargs)
     prompt, info = env.reset(seed=0)
-    if "task" not in info:  # an interactive game: the hidden answer stays hidden
+    if is_interactive(env):  # a game or a search: the hidden answer stays hidden
         console.print(Panel(escape(prompt), title="opening of a sample game", title_align="left"))
         return 0
     task = info["task"]
@@ -97,7 +98,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     env = default_registry().make(args.env_id, **args.kwargs)
     for i in range(args.n):
         prompt, info = env.reset(seed=args.seed if i == 0 else None)
-        if "task" not in info:  # an interactive game: show its opening, not its secret
+        if is_interactive(env):  # a game or a search: show its opening, not its secret
             if args.json:
                 print(json.dumps({"prompt": prompt, "task_id": info.get("task_id")}))
             else:

@@ -50,6 +50,9 @@ class HighLow(Game):
     def solution(self) -> str:
         return str(self.secret)
 
+    def winning_action(self) -> str:
+        return f"guess: {self.secret}"
+
 
 def make_env(**kwargs) -> InteractiveEnv:
     return InteractiveEnv("high-low", lambda rng, d: HighLow(rng.randrange(10)), **kwargs)
@@ -230,3 +233,16 @@ def test_solving_on_the_last_turn_terminates_without_truncating():
     )
     assert (reward, terminated, truncated) == (1.0, True, False) and info["solved"]
     assert "Solved in 2 turns" in obs and "Out of turns" not in obs
+
+
+def test_the_reference_completion_wins_at_once_and_reveals_nothing_early():
+    env = make_env()
+    _, info = env.reset(options={"index": 3})
+    assert info["task"].answer is None and "verdict" not in info
+    action = env.reference_completion(info["task"])
+    _, reward, terminated, _, info = env.step(action)
+    assert (reward, terminated) == (1.0, True)
+    assert info["verdict"].correct and info["verdict"].feedback == "solved in 1 turn"
+    other = make_env()
+    other.reset(options={"index": 5})
+    assert other.reference_completion(info["task"]) == action  # built from the task's index
