@@ -238,5 +238,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"{entry['no_answer_rate']:.1%}",
         )
     console.print(table)
-    console.print(f"records: {args.out}/results.jsonl   summary: {args.out}/summary.json")
+    from rlvr.evals.report import write_report
+
+    report = write_report(args.out)
+    console.print(
+        f"records: {args.out}/results.jsonl   summary: {args.out}/summary.json   report: {report}"
+    )
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from rlvr.evals.compare import compare, comparison_table
+
+    result = compare(args.dir_a, args.dir_b)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        console.print(comparison_table(result))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from rlvr.evals.export import export
+
+    path = export(args.dir, args.dest)
+    console.print(f"wrote {path}")
     return 0

@@ -90,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="environment option for --env (repeatable; values parsed as YAML)",
     )
     p.add_argument("--difficulty", type=int, help="shorthand for -k difficulty=N")
+
+    p = sub.add_parser("compare", help="table two eval runs side by side (B - A)")
+    p.add_argument("dir_a", metavar="DIR_A", help="an rlvr eval --out directory (the base)")
+    p.add_argument("dir_b", metavar="DIR_B", help="another one (e.g. after training)")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+    p = sub.add_parser("export", help="write an eval run's records as a Parquet dataset")
+    p.add_argument("dir", metavar="DIR", help="an rlvr eval --out directory")
+    p.add_argument("--dest", help="the Parquet file (default DIR/records.parquet)")
     return parser
 
 
@@ -107,7 +116,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.difficulty is not None:
                 args.kwargs["difficulty"] = args.difficulty
         return getattr(commands, f"cmd_{args.command}")(args)
-    except (RlvrError, ValidationError, ValueError, TypeError, KeyError, IndexError) as exc:
+    except (
+        RlvrError,
+        ValidationError,
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        FileNotFoundError,
+    ) as exc:
         plain_key_error = isinstance(exc, KeyError) and not isinstance(exc, RlvrError)
         message = exc.args[0] if plain_key_error and exc.args else str(exc)
         print(f"rlvr {args.command}: error: {message}", file=sys.stderr)

@@ -159,3 +159,31 @@ def test_eval_writes_records_and_summary_for_an_env_and_a_suite(capsys, tmp_path
         capsys, "eval", "--env", "math/nope-v0", "--policy", "oracle", "--out", str(tmp_path / "x")
     )
     assert code == 2 and "math/nope-v0" in err
+
+
+def test_eval_report_compare_and_export(capsys, tmp_path):
+    base, trained = tmp_path / "base", tmp_path / "trained"
+    for out, policy in ((base, "empty"), (trained, "oracle")):
+        code, printed, _ = run(
+            capsys,
+            "eval",
+            "--env",
+            "math/arithmetic-v0",
+            "--policy",
+            policy,
+            "--limit",
+            "3",
+            "--out",
+            str(out),
+        )
+        assert code == 0 and (out / "report.html").exists()
+    code, printed, _ = run(capsys, "compare", str(base), str(trained), "--json")
+    result = json.loads(printed)
+    row = next(r for r in result["envs"] if r["env"] == "math/arithmetic-v0")
+    assert code == 0 and row["pass@1"] == {"a": 0.0, "b": 1.0, "diff": 1.0}
+    code, printed, _ = run(capsys, "compare", str(base), str(trained))
+    assert code == 0 and "+1.000" in printed
+    code, printed, _ = run(capsys, "export", str(trained))
+    assert code == 0 and (trained / "records.parquet").exists()
+    code, _, err = run(capsys, "export", str(tmp_path / "missing"))
+    assert code == 2 and "missing" in err
