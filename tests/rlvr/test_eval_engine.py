@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,12 +13,21 @@ from rlvr.evals.metrics import pass_at_k
 from rlvr.evals.run import RESULTS, SUMMARY, evaluate, ks_for, read_records
 from rlvr.policies import Generation, make_policy
 
-HUB_ENVS = ("math/gsm8k-v0", "math/competition-v0")  # need a dataset name or file
-TASK_ENVS = [env_id for env_id in rlvr.list_envs() if env_id not in HUB_ENVS]
+FIXTURES = Path(__file__).resolve().parent.parent / "tasks" / "math" / "fixtures"
+OFFLINE_KWARGS = {  # hub-backed environments are played on small files the project writes
+    "math/gsm8k-v0": {"path": str(FIXTURES / "gsm8k_mini.jsonl")},
+    "math/competition-v0": {"path": str(FIXTURES / "math_mini.jsonl")},
+}
+TASK_ENVS = rlvr.list_envs()
 
 
 def factories(*ids: str, **kwargs):
-    return {env_id: (lambda env_id=env_id: rlvr.make(env_id, **kwargs)) for env_id in ids}
+    return {
+        env_id: (
+            lambda env_id=env_id: rlvr.make(env_id, **{**OFFLINE_KWARGS.get(env_id, {}), **kwargs})
+        )
+        for env_id in ids
+    }
 
 
 @pytest.mark.slow
