@@ -12,7 +12,11 @@ Policy specs (:func:`make_policy`):
 - ``empty``: answers every request with an empty string;
 - ``replay:PATH``: answers from a JSONL file of ``{"task_id": ..., "completion": ...}`` lines
   (several lines per task are served in turn);
-- ``openai:BASE_URL#MODEL``: an OpenAI-compatible server (:mod:`rlvr.policies.openai`).
+- ``openai:BASE_URL#MODEL``: an OpenAI-compatible server (:mod:`rlvr.policies.openai`);
+- ``hf:PATH``: a local transformers model directory, a ``.gguf`` file, or ``smollm2``
+  (:mod:`rlvr.policies.hf`; needs ``rlvr[train]``);
+- ``vllm:PATH``: a local model served in-process by vLLM, when it is installed
+  (:mod:`rlvr.policies.vllm`).
 """
 
 from __future__ import annotations
@@ -92,6 +96,15 @@ def make_policy(spec: str, **options: Any) -> Policy:
 
         base_url, _, model = rest.partition("#")
         return OpenAIPolicy(base_url, model, **options)
+    if kind == "vllm" and rest:
+        from rlvr.policies.vllm import VLLMPolicy
+
+        return VLLMPolicy(rest, **options)
+    if kind == "hf" and rest:
+        from rlvr.policies.hf import HFPolicy
+
+        return HFPolicy(rest, **options)
     raise ValueError(
-        f"unknown policy spec {spec!r}: use oracle, empty, replay:PATH or openai:BASE_URL#MODEL"
+        f"unknown policy spec {spec!r}: use oracle, empty, replay:PATH, openai:BASE_URL#MODEL,"
+        " hf:PATH or vllm:PATH"
     )

@@ -66,3 +66,16 @@ def test_bad_specs_and_params_are_named(tmp_path):
     for bad in ({"max_tokens": 0}, {"temperature": -1}, {"top_p": 0}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             SamplingParams(**bad)
+
+
+def test_vllm_policy_names_its_install_when_vllm_is_missing():
+    pytest.importorskip("rlvr.policies.vllm")
+    try:
+        import vllm  # noqa: F401
+    except ImportError:
+        from rlvr.errors import DependencyNotInstalled
+
+        with pytest.raises(DependencyNotInstalled, match="pip install vllm"):
+            make_policy("vllm:/models/tiny")
+    else:
+        pytest.skip("vLLM is installed: the missing-dependency path cannot be exercised")
