@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import string
 from pathlib import Path
 
 import pytest
@@ -15,42 +14,20 @@ tokenizers = pytest.importorskip("tokenizers")
 from rlvr.errors import DependencyNotInstalled  # noqa: E402
 from rlvr.policies import GenerationRequest, SamplingParams, make_policy  # noqa: E402
 from rlvr.policies.hf import HFPolicy  # noqa: E402
-
-SPECIALS = ["<pad>", "<s>", "</s>"]
-TEMPLATE = (
-    "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
-    "{% if add_generation_prompt %}assistant:{% endif %}"
-)
+from rlvr.trainers.tiny import build_tiny_model  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer Llama over a character vocabulary, saved with a chat-templated tokenizer."""
-    directory = tmp_path_factory.mktemp("tiny-llama")
-    chars = [c for c in string.printable if c not in "\r\x0b\x0c"]
-    vocab = {token: i for i, token in enumerate(SPECIALS + chars)}
-    backend = tokenizers.Tokenizer(tokenizers.models.BPE(vocab=vocab, merges=[], unk_token="<s>"))
-    backend.decoder = tokenizers.decoders.Fuse()
-    tokenizer = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=backend, pad_token="<pad>", bos_token="<s>", eos_token="</s>"
-    )
-    tokenizer.chat_template = TEMPLATE
-    tokenizer.save_pretrained(directory)
-    config = transformers.LlamaConfig(
-        vocab_size=len(vocab),
+    directory = build_tiny_model(
+        tmp_path_factory.mktemp("tiny-llama"),
         hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=256,
+        max_positions=256,
         initializer_range=0.5,
-        pad_token_id=0,
-        bos_token_id=1,
-        eos_token_id=2,
+        tie_embeddings=False,
     )
-    torch.manual_seed(0)
-    model = transformers.LlamaForCausalLM(config)
+    model = transformers.LlamaForCausalLM.from_pretrained(directory)
     with torch.no_grad():  # a zero logit for </s>: greedy decoding never ends on its own
         model.lm_head.weight[2].zero_()
     model.save_pretrained(directory)
