@@ -36,7 +36,7 @@ from pydantic import Field, model_validator
 from rlvr.envs.config import EnvConfig, env_factory
 from rlvr.envs.interactive.base import parse_action
 from rlvr.envs.spaces import UnicodeText
-from rlvr.envs.text_env import opening_messages
+from rlvr.envs.text_env import check_render_mode, checked_reset_options, opening_messages
 from rlvr.errors import ResetNeeded
 from rlvr.tasks.base import check_index
 from rlvr.tasks.qa.corpus import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE, Article
@@ -114,11 +114,7 @@ class QAEnv(gym.Env[str, str]):
         max_action_chars: int = MAX_ACTION_CHARS,
         render_mode: str | None = None,
     ) -> None:
-        if render_mode not in (None, *self.metadata["render_modes"]):
-            raise ValueError(
-                f"render_mode must be None or one of {self.metadata['render_modes']}, "
-                f"got {render_mode!r}"
-            )
+        check_render_mode(render_mode, self.metadata["render_modes"])
         if max_turns is not None and max_turns < 1:
             raise ValueError(f"max_turns must be >= 1, got {max_turns}")
         if not 0 <= support_weight <= 1:
@@ -165,12 +161,7 @@ class QAEnv(gym.Env[str, str]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[str, dict[str, Any]]:
         super().reset(seed=seed)
-        options = dict(options or {})
-        unknown = set(options) - set(RESET_OPTIONS)
-        if unknown:
-            raise ValueError(
-                f"unknown reset option(s) {sorted(unknown)}; known options: {list(RESET_OPTIONS)}"
-            )
+        options = checked_reset_options(options, RESET_OPTIONS)
         if options.get("index") is not None:
             index = check_index(options["index"], INDEX_RANGE, self.source.name)
         else:

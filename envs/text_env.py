@@ -22,6 +22,21 @@ MAX_PROMPT_CHARS = 1_000_000
 RESET_OPTIONS = ("index", "task")
 
 
+def check_render_mode(render_mode: str | None, modes: list[str]) -> None:
+    """Raise ``ValueError`` unless ``render_mode`` is ``None`` or one of ``modes``."""
+    if render_mode not in (None, *modes):
+        raise ValueError(f"render_mode must be None or one of {modes}, got {render_mode!r}")
+
+
+def checked_reset_options(options: dict[str, Any] | None, known: tuple[str, ...]) -> dict[str, Any]:
+    """``reset``'s options as a dict; ``ValueError`` naming any option not in ``known``."""
+    options = dict(options or {})
+    unknown = set(options) - set(known)
+    if unknown:
+        raise ValueError(f"unknown reset option(s) {sorted(unknown)}; known options: {list(known)}")
+    return options
+
+
 def opening_messages(prompt: str, system_prompt: str | None) -> list[dict[str, str]]:
     """The chat messages that open an episode: the system prompt, if any, then the prompt."""
     messages = [{"role": "user", "content": prompt}]
@@ -56,11 +71,7 @@ class TextEnv(gym.Env[str, str]):
         max_completion_chars: int = MAX_COMPLETION_CHARS,
         render_mode: str | None = None,
     ) -> None:
-        if render_mode not in (None, *self.metadata["render_modes"]):
-            raise ValueError(
-                f"render_mode must be None or one of {self.metadata['render_modes']}, "
-                f"got {render_mode!r}"
-            )
+        check_render_mode(render_mode, self.metadata["render_modes"])
         if len(source) < 1:
             raise ValueError(f"task source {source.name!r} is empty")
         self.source = source
@@ -81,12 +92,7 @@ class TextEnv(gym.Env[str, str]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[str, dict[str, Any]]:
         super().reset(seed=seed)
-        options = dict(options or {})
-        unknown = set(options) - set(RESET_OPTIONS)
-        if unknown:
-            raise ValueError(
-                f"unknown reset option(s) {sorted(unknown)}; known options: {list(RESET_OPTIONS)}"
-            )
+        options = checked_reset_options(options, RESET_OPTIONS)
         if options.get("task") is not None:
             self._task = Task.model_validate(options["task"])
             self._index = None
