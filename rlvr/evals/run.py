@@ -82,16 +82,16 @@ def evaluate(
     results = out / RESULTS
     records = read_records(results)
     done = {job_key(r) for r in records if "job" in r.policy}
-    plan = {
-        key: [
+    todo = {
+        budget: [
             job
+            for key, factory in envs.items()
             for job in _jobs(key, factory, samples, limit)
-            for budget in budgets
             if (job.env_key, job.index, job.sample, budget) not in done
         ]
-        for key, factory in envs.items()
+        for budget in budgets
     }
-    total = sum(len(jobs) for jobs in plan.values())
+    total = sum(len(jobs) for jobs in todo.values())
     finished = 0
     if records and results.read_text(encoding="utf-8")[-1:] not in ("", "\n"):
         with results.open("a", encoding="utf-8") as handle:
@@ -114,13 +114,7 @@ def evaluate(
                 replace(params, max_tokens=budget),
                 batch_size=batch_size,
             )
-            todo = [
-                job
-                for jobs in plan.values()
-                for job in dict.fromkeys(jobs)
-                if (job.env_key, job.index, job.sample, budget) not in done
-            ]
-            engine.run(todo, write)
+            engine.run(todo[budget], write)
     summary = summarise_budgets(records, samples, budgets)
     (out / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
