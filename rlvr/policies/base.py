@@ -59,7 +59,14 @@ class GenerationRequest:
 
 @dataclass(frozen=True)
 class Generation:
-    """One completion, with what it cost."""
+    """One completion, with what it cost.
+
+    ``prompt_ids`` and ``token_ids`` are set by backends that see tokens (the ``hf`` policy):
+    the templated prompt's token ids, and the completion's token ids exactly as sampled, cut like
+    ``completion_tokens`` (the end-of-sequence token included; tokens after a stop string
+    included, the text is cut but the ids are not). Trainers score these ids, not a re-tokenised
+    text.
+    """
 
     text: str
     finish_reason: FinishReason = "stop"
@@ -67,6 +74,8 @@ class Generation:
     completion_tokens: int | None = None
     seconds: float = 0.0
     error: str | None = None
+    prompt_ids: tuple[int, ...] | None = None
+    token_ids: tuple[int, ...] | None = None
 
 
 @runtime_checkable

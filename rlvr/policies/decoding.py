@@ -1,0 +1,247 @@
+"""Batched sampling from a transformers causal LM with a static KV cache and a fixed-shape step.
+
+:func:`sample_tokens` left-pads the prompts, prefills a ``transformers.StaticCache`` once, then
+decodes one token per step with a function whose tensor shapes never change, so that on CUDA it
+runs under ``torch.compile(mode="reduce-overhead")`` (CUDA graphs). Temperature 0 is greedy and
+gives the tokens of ``model.generate(do_sample=False)``. Otherwise logits are divided by the
+temperature, cut to the top-p nucleus as transformers' ``TopPLogitsWarper`` does, and a token is
+drawn with the exponential race ``argmax(p / E)``, ``E ~ Exp(1)``: the distribution of
+``torch.multinomial``, not its tokens for a given seed. The model's ``generation_config``
+(repetition penalty, top-k, ...) is not applied.
+
+Compiled graphs guard on the addresses of the cache and of the step's buffers, so these are kept
+and reused across calls: per model, one set per batch size rounded up to a power of two (the
+extra rows decode a one-token dummy prompt and are dropped), whose cache length only grows (to
+a multiple of ``CACHE_STEP``). Each new set costs one compilation; steps attend over the whole
+cache. The model runs in eval mode (its training flags are restored afterwards).
+"""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+CACHE_STEP = 128
+"""Cache lengths are rounded up to a multiple of this, so that calls share compiled graphs."""
+CHECK_EVERY = 8
+"""Decode steps between two "have all rows finished?" checks (each one syncs with the host)."""
+_states: weakref.WeakKeyDictionary[torch.nn.Module, dict[int, _State]] = weakref.WeakKeyDictionary()
+_compiled_step: Any = None
+
+
+@dataclass
+class _State:
+    """The static cache and the buffers the decode step reads and updates in place."""
+
+    cache: Any
+    kwargs: dict[str, Any]  # the cache keyword arguments of a decode step's forward
+    mask: torch.Tensor  # [batch, length]: 0 on left padding, 1 elsewhere (causality hides the rest)
+    tokens: torch.Tensor  # [batch, 1]: the token to feed next
+    positions: torch.Tensor  # [batch, 1]: its position id
+    cache_position: torch.Tensor  # [1]: its cache slot (for models that take cache_position)
+    step: torch.Tensor  # [1]: the output column to write next
+    out: torch.Tensor  # [batch, length]: the sampled tokens
+    done: torch.Tensor  # [batch]: rows that emitted an end-of-sequence token
+    settings: torch.Tensor  # [2]: temperature, top_p
+    noise: torch.Tensor | None = None  # [batch, vocab]: Exp(1) draws, when sampling
+
+
+def sample_tokens(
+    model: torch.nn.Module,
+    prompts: list[list[int]],
+    *,
+    max_new_tokens: int,
+    temperature: float,
+    top_p: float,
+    eos_ids: set[int],
+    pad_id: int,
+    generator: torch.Generator | None = None,
+    compile: bool = False,
+) -> list[list[int]]:
+    """Each prompt's completion token ids, cut right after its first ``eos_ids`` token (kept), or
+    ``max_new_tokens`` ids. ``generator`` (on the model's device) drives the sampling; ``compile``
+    runs the decode step under ``torch.compile(mode="reduce-overhead")`` (CUDA graphs on CUDA).
+    Rows that emitted an end-of-sequence token get ``pad_id`` from then on."""
+    if max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+    if any(not prompt for prompt in prompts):
+        raise ValueError("every prompt needs at least one token")
+    if not prompts:
+        return []
+    batch, width = len(prompts), max(len(prompt) for prompt in prompts)
+    sampling, nucleus = temperature > 0, temperature > 0 and top_p < 1
+    step = _decode_step
+    if compile:
+        global _compiled_step
+        if _compiled_step is None:
+            _compiled_step = torch.compile(
+                _decode_step, mode="reduce-overhead", fullgraph=True, dynamic=False
+            )
+        step = _compiled_step
+    with torch.inference_mode(), eval_mode(model):
+        state = _state(model, batch, width + max_new_tokens)
+        device = state.mask.device
+        padded = list(prompts) + [[pad_id]] * (state.tokens.shape[0] - batch)
+        ids = torch.tensor([[pad_id] * (width - len(p)) + list(p) for p in padded], device=device)
+        prompt_mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in padded])
+        prompt_mask = prompt_mask.to(device)
+        positions = (prompt_mask.cumsum(-1) - 1).clamp(min=0)
+        state.cache.reset()
+        state.mask.fill_(1)
+        state.mask[:, :width] = prompt_mask
+        state.positions.copy_(positions[:, -1:] + 1)
+        state.cache_position.fill_(width)
+        state.step.zero_()
+        state.done.zero_()
+        state.done[batch:] = True  # the dummy rows
+        state.out.fill_(pad_id)
+        state.settings.copy_(torch.tensor([max(temperature, 1e-6), top_p]))
+        eos = torch.tensor(sorted(eos_ids) or [-1], device=device)
+        prefill = dict(state.kwargs)
+        if "cache_position" in prefill:
+            prefill["cache_position"] = torch.arange(width, device=device)
+        if "logits_to_keep" in _forward_parameters(model):
+            prefill["logits_to_keep"] = 1
+        output = model(input_ids=ids, attention_mask=state.mask, position_ids=positions, **prefill)
+        noise = _draw(state, output.logits.shape[-1], generator) if sampling else None
+        _advance(output.logits[:, -1], state, noise, eos, pad_id, nucleus)
+        del output
+        for index in range(1, max_new_tokens):
+            if index % CHECK_EVERY == 0 and bool(state.done.all()):
+                break
+            if sampling:
+                noise = _draw(state, state.noise.shape[-1], generator)
+            if compile:
+                torch.compiler.cudagraph_mark_step_begin()
+            step(model, state, noise, eos, pad_id, nucleus)
+        rows = state.out[:batch, :max_new_tokens].tolist()
+    return [
+        row[: next((i + 1 for i, t in enumerate(row) if t in eos_ids), len(row))] for row in rows
+    ]
+
+
+@contextmanager
+def eval_mode(model: torch.nn.Module) -> Iterator[torch.nn.Module]:
+    """Run ``model`` in eval mode, then give each submodule its training flag back."""
+    modes = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for module, training in modes:
+            module.training = training
+
+
+def _decode_step(
+    model: torch.nn.Module,
+    state: _State,
+    noise: torch.Tensor | None,
+    eos: torch.Tensor,
+    pad_id: int,
+    nucleus: bool,
+) -> None:
+    """Feed ``state.tokens``, choose the next ones and advance the buffers, all in place."""
+    output = model(
+        input_ids=state.tokens,
+        attention_mask=state.mask,
+        position_ids=state.positions,
+        **state.kwargs,
+    )
+    _advance(output.logits[:, -1], state, noise, eos, pad_id, nucleus)
+    state.positions.add_(1)
+    state.cache_position.add_(1)
+
+
+def _advance(
+    logits: torch.Tensor,
+    state: _State,
+    noise: torch.Tensor | None,
+    eos: torch.Tensor,
+    pad_id: int,
+    nucleus: bool,
+) -> None:
+    """Choose each row's token from its last logits (argmax without ``noise``), write it out."""
+    logits = logits.float()
+    if noise is None:
+        chosen = logits.argmax(dim=-1)
+    else:
+        logits = logits / state.settings[0]
+        if nucleus:  # transformers' TopPLogitsWarper: drop the low tail holding 1 - top_p
+            ordered, order = logits.sort(dim=-1)
+            drop = ordered.softmax(dim=-1).cumsum(dim=-1) <= 1 - state.settings[1]
+            drop[:, -1] = False
+            logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
+        chosen = (logits - noise.clamp_min(1e-20).log()).argmax(dim=-1)  # argmax(p / noise)
+    chosen = torch.where(state.done, pad_id, chosen)
+    state.out.index_copy_(1, state.step, chosen.unsqueeze(1))
+    state.done.logical_or_((chosen.unsqueeze(1) == eos).any(dim=1))
+    state.tokens.copy_(chosen.unsqueeze(1))
+    state.step.add_(1)
+
+
+def _draw(state: _State, vocab: int, generator: torch.Generator | None) -> torch.Tensor:
+    """Fresh Exp(1) noise in the state's (static) noise buffer."""
+    if state.noise is None or state.noise.shape[-1] != vocab:
+        state.noise = _buffer((state.tokens.shape[0], vocab), torch.float32, state.mask.device)
+    return state.noise.exponential_(generator=generator)
+
+
+def _state(model: torch.nn.Module, batch: int, length: int) -> _State:
+    """The reusable cache and buffers for at least ``batch`` rows of ``length`` positions."""
+    from transformers import StaticCache
+
+    states = _states.setdefault(model, {})
+    batch = 1 << (batch - 1).bit_length()
+    if batch not in states or states[batch].out.shape[1] < length:
+        length = -(-length // CACHE_STEP) * CACHE_STEP
+        states.pop(batch, None)  # free the old cache first
+        weight = next(model.parameters())
+        device = weight.device
+        # transformers 5 reads only config and max_cache_len; 4.x also needs the rest
+        cache = StaticCache(
+            config=model.config,
+            max_cache_len=length,
+            max_batch_size=batch,
+            device=device,
+            dtype=weight.dtype,
+        )
+        cache_position = _buffer((1,), torch.long, device)
+        parameters = _forward_parameters(model)
+        if "cache" in parameters:  # transformers >= 5: the cache tracks its own positions
+            kwargs: dict[str, Any] = {"cache": cache, "use_cache": True}
+        else:
+            kwargs = {"past_key_values": cache, "use_cache": True}
+            if "cache_position" in parameters:
+                kwargs["cache_position"] = cache_position
+        states[batch] = _State(
+            cache=cache,
+            kwargs=kwargs,
+            mask=_buffer((batch, length), torch.long, device),
+            tokens=_buffer((batch, 1), torch.long, device),
+            positions=_buffer((batch, 1), torch.long, device),
+            cache_position=cache_position,
+            step=_buffer((1,), torch.long, device),
+            out=_buffer((batch, length), torch.long, device),
+            done=_buffer((batch,), torch.bool, device),
+            settings=_buffer((2,), torch.float32, device),
+        )
+    return states[batch]
+
+
+def _forward_parameters(model: torch.nn.Module) -> Any:
+    """The keyword parameters of the transformers model's forward (under a peft wrapper too)."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return inspect.signature(base.forward).parameters
+
+
+def _buffer(shape: tuple[int, ...], dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """A zeroed tensor whose address compiled graphs may rely on."""
+    tensor = torch.zeros(shape, dtype=dtype, device=device)
+    torch._dynamo.mark_static_address(tensor)
+    return tensor
