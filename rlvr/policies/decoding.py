@@ -78,6 +78,7 @@ def sample_tokens(
     sampling, nucleus = temperature > 0, temperature > 0 and top_p < 1
     step = _decode_step
     if compile:
+        use_packed_decode_attention(model)
         global _compiled_step
         if _compiled_step is None:
             _compiled_step = torch.compile(
@@ -124,6 +125,67 @@ def sample_tokens(
     return [
         row[: next((i + 1 for i, t in enumerate(row) if t in eos_ids), len(row))] for row in rows
     ]
+
+
+PACKED_ATTENTION = "rlvr_packed_decode"
+"""The attention implementation :func:`use_packed_decode_attention` installs."""
+
+
+def _packed_decode_attention(
+    module: torch.nn.Module,
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    attention_mask: torch.Tensor | None,
+    **kwargs: Any,
+) -> tuple[torch.Tensor, None]:
+    """SDPA that, for one query token under grouped-query attention, folds the query heads of
+    each key/value head into the query-length axis instead of repeating the keys and values.
+
+    transformers does this too, but not under ``torch.compile``; there it copies the whole
+    cache ``groups`` times per layer and step, which dominates the decode step's memory traffic.
+    Everything else (prefill, training) goes to transformers' own SDPA attention."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    groups = getattr(module, "num_key_value_groups", 1)
+    shared_mask = attention_mask is None or attention_mask.shape[1] == 1
+    if (
+        query.shape[2] != 1
+        or groups == 1
+        or not shared_mask
+        or kwargs.get("position_bias") is not None
+    ):
+        return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
+    batch, heads, _, dim = query.shape
+    output = torch.nn.functional.scaled_dot_product_attention(
+        query.reshape(batch, heads // groups, groups, dim),
+        key,
+        value,
+        attn_mask=attention_mask,
+        scale=kwargs.get("scaling"),
+    )
+    return output.reshape(batch, heads, 1, value.shape[-1]).transpose(1, 2).contiguous(), None
+
+
+def use_packed_decode_attention(model: torch.nn.Module) -> bool:
+    """Switch an SDPA model to :func:`_packed_decode_attention` (same results); ``False`` when
+    the model uses another attention or transformers cannot switch it."""
+    from transformers import AttentionInterface
+    from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    current = getattr(base.config, "_attn_implementation", None)
+    if current == PACKED_ATTENTION:
+        return True
+    if current != "sdpa":
+        return False
+    AttentionInterface.register(PACKED_ATTENTION, _packed_decode_attention)
+    ALL_MASK_ATTENTION_FUNCTIONS.register(PACKED_ATTENTION, sdpa_mask)
+    try:
+        base.set_attn_implementation(PACKED_ATTENTION)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return base.config._attn_implementation == PACKED_ATTENTION
 
 
 @contextmanager

@@ -267,3 +267,24 @@ def test_from_model_wraps_a_live_model(tiny_model: Path) -> None:
     bare.chat_template = None
     with pytest.raises(ValueError, match="no chat template"):
         HFPolicy.from_model(model, bare)
+
+
+def test_packed_decode_attention_gives_the_same_tokens(tiny_model: Path) -> None:
+    """Grouped-query heads folded into the query axis: same greedy tokens as model.generate."""
+    reference = transformers.LlamaForCausalLM.from_pretrained(tiny_model).eval()
+    packed = transformers.LlamaForCausalLM.from_pretrained(tiny_model).eval()
+    assert packed.config.num_attention_heads > packed.config.num_key_value_heads
+    assert decoding.use_packed_decode_attention(packed)
+    assert packed.config._attn_implementation == decoding.PACKED_ATTENTION
+    assert decoding.use_packed_decode_attention(packed)  # idempotent
+    expected = generate(reference, PROMPTS, 24, EOS)
+    assert greedy(packed, PROMPTS, 24, {EOS}) == expected
+    with torch.no_grad():  # a multi-token forward (prefill, training) is untouched
+        ids = torch.tensor([PROMPTS[2]])
+        assert torch.allclose(packed(ids).logits, reference(ids).logits, atol=1e-5)
+
+
+def test_packed_attention_leaves_other_implementations_alone(tiny_model: Path) -> None:
+    eager = transformers.LlamaForCausalLM.from_pretrained(tiny_model, attn_implementation="eager")
+    assert not decoding.use_packed_decode_attention(eager)
+    assert eager.config._attn_implementation == "eager"
