@@ -69,6 +69,18 @@ class LoraConfig(BaseModel):
     )
 
 
+class TinyModelConfig(BaseModel):
+    """Shape of the character-level model built when ``model: tiny`` (no download)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hidden_size: int = Field(64, ge=8, description="Width of the model.")
+    layers: int = Field(2, ge=1, description="Decoder layers.")
+    heads: int = Field(4, ge=1, description="Attention heads.")
+    kv_heads: int = Field(2, ge=1, description="Key/value heads (grouped-query attention).")
+    max_positions: int = Field(512, ge=16, description="Longest sequence, prompt included.")
+
+
 class GRPOConfig(BaseModel):
     """Everything a GRPO run needs. Every field documents itself (``rlvr train --help``)."""
 
@@ -79,7 +91,11 @@ class GRPOConfig(BaseModel):
     )
     # -- what to train, on what ---------------------------------------------------------------
     model: str = Field(
-        description="A local transformers model directory, a .gguf file, or smollm2."
+        description="A local transformers model directory, a .gguf file, smollm2, or tiny (a "
+        "small character-level model the run builds itself)."
+    )
+    tiny_model: TinyModelConfig = Field(
+        default_factory=TinyModelConfig, description="Shape of the model when model is tiny."
     )
     env: str | None = Field(None, description="Train on this environment id (or use suite).")
     env_kwargs: dict[str, Any] = Field(default_factory=dict, description="Options of env.")
@@ -98,10 +114,18 @@ class GRPOConfig(BaseModel):
         1, ge=1, description="Optimisation passes over each batch (with stored old log-probs)."
     )
     gradient_accumulation: int = Field(1, ge=1, description="Micro-batches per optimiser step.")
+    sft_steps: int = Field(
+        0, ge=0, description="Supervised warm-up steps on reference answers before GRPO (0: none)."
+    )
+    sft_batch_size: int = Field(32, ge=1, description="Tasks per supervised warm-up step.")
+    sft_learning_rate: float = Field(1e-3, gt=0, description="Learning rate of the warm-up.")
     # -- generation ------------------------------------------------------------------------------
     max_new_tokens: int = Field(256, ge=1, description="Token budget of a completion.")
     temperature: float = Field(1.0, ge=0, description="Sampling temperature.")
     top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling.")
+    generation_batch_size: int = Field(
+        64, ge=1, description="Completions generated together in one forward batch."
+    )
     system_prompt: str | None = Field(None, description="System message before every prompt.")
     format_weight: float = Field(0.0, ge=0, le=1, description="Weight of a format reward.")
     # -- algorithm -------------------------------------------------------------------------------
@@ -126,12 +150,20 @@ class GRPOConfig(BaseModel):
     gradient_checkpointing: bool = Field(False, description="Trade compute for memory.")
     lora: LoraConfig | None = Field(None, description="Train LoRA adapters instead of all weights.")
     dtype: Literal["auto", "bf16", "fp32"] = Field(
-        "auto", description="auto: bf16 on CUDA, fp32 on CPU."
+        "auto",
+        description="auto: on CUDA fp32 weights trained under bf16 autocast, sampled from a bf16 "
+        "copy; fp32 on CPU. bf16: bf16 weights (half the memory; updates much smaller than a "
+        "weight are rounded away). fp32: fp32 everywhere.",
     )
     logprob_chunk: int = Field(1024, ge=1, description="Positions per chunk of output logits.")
     # -- bookkeeping ----------------------------------------------------------------------------
     checkpoint_every: int = Field(50, ge=1, description="Steps between checkpoints.")
+    keep_checkpoints: int = Field(2, ge=1, description="Newest checkpoints kept on disk.")
+    tensorboard: bool = Field(False, description="Also write TensorBoard event files.")
     eval_every: int = Field(25, ge=1, description="Steps between held-out evaluations.")
+    eval_temperature: float = Field(
+        0.0, ge=0, description="Sampling temperature of held-out evaluations (0: greedy)."
+    )
     loss_spike_factor: float = Field(
         10.0, gt=1, description="Stop when the loss exceeds this many times its running mean."
     )

@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from rlvr.check import is_interactive
+from rlvr.cli.train import cmd_train  # noqa: F401  (dispatched by name)
 from rlvr.registry import default_registry
 
 console = Console(highlight=False)

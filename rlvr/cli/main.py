@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from rlvr import __version__
+from rlvr.cli.train import add_train_parser
 
 
 def parse_kwargs(pairs: Sequence[str]) -> dict[str, Any]:
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir_a", metavar="DIR_A", help="an rlvr eval --out directory (the base)")
     p.add_argument("dir_b", metavar="DIR_B", help="another one (e.g. after training)")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+    add_train_parser(sub)
 
     p = sub.add_parser("export", help="write an eval run's records as a Parquet dataset")
     p.add_argument("dir", metavar="DIR", help="an rlvr eval --out directory")

@@ -51,7 +51,11 @@ class _Episode:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     timings: dict[str, float] = field(default_factory=lambda: {"generate": 0.0, "verify": 0.0})
-    last: Generation | None = None
+    generations: list[Generation] = field(default_factory=list)
+
+    @property
+    def last(self) -> Generation | None:
+        return self.generations[-1] if self.generations else None
 
 
 class RolloutEngine:
@@ -82,6 +86,15 @@ class RolloutEngine:
         thread pool, and the engine generates for the episodes that are ready (new ones, or
         multi-turn ones whose last step came back) while those steps run.
         """
+        self.run_episodes(jobs, lambda record, _generations: on_record(record))
+
+    def run_episodes(
+        self,
+        jobs: Iterable[EpisodeJob],
+        on_episode: Callable[[RolloutRecord, list[Generation]], None],
+    ) -> None:
+        """Like :meth:`run`, with each episode's generations (one per policy turn, in order)
+        next to its record: what a trainer needs to get at the sampled token ids."""
         pending: Iterator[EpisodeJob] = iter(jobs)
         exhausted = False
         ready: list[_Episode] = []
@@ -106,7 +119,7 @@ class RolloutEngine:
                     episode = stepping.pop(future)
                     done, info = future.result()
                     if done:
-                        on_record(self._record(episode, info))
+                        on_episode(self._record(episode, info), list(episode.generations))
                         self._free[episode.job.env_key].append(episode.env)
                     else:
                         ready.append(episode)
@@ -144,7 +157,7 @@ class RolloutEngine:
                 f"{len(episodes)} requests"
             )
         for episode, generation in zip(episodes, generations, strict=True):
-            episode.last = generation
+            episode.generations.append(generation)
             episode.turns += 1
             episode.timings["generate"] += share
             episode.prompt_tokens += generation.prompt_tokens or 0

@@ -1,0 +1,162 @@
+"""The GRPO trainer end to end on a tiny CPU model: learning, resume, guards, outputs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+sys.path.insert(0, str(Path(__file__).parent))  # toy_envs, also for the registry entry point
+import toy_envs  # noqa: E402
+
+from rlvr.trainers.checkpoint import list_checkpoints  # noqa: E402
+from rlvr.trainers.config import GRPOConfig  # noqa: E402
+from rlvr.trainers.grpo import GRPOTrainer, TrainingDiverged  # noqa: E402
+from rlvr.trainers.metrics import read_metrics  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def toy_environment() -> None:
+    toy_envs.register()
+
+
+def toy_config(output_dir: Path, **changes) -> GRPOConfig:
+    fields = {
+        "model": "tiny",
+        "tiny_model": {"hidden_size": 32, "layers": 1, "heads": 2, "kv_heads": 1},
+        "env": toy_envs.TOY_ID,
+        "eval_suite": toy_envs.TOY_SUITE,
+        "eval_limit": 16,
+        "output_dir": str(output_dir),
+        "steps": 6,
+        "tasks_per_step": 4,
+        "group_size": 4,
+        "max_new_tokens": 3,
+        "learning_rate": 0.03,
+        "eval_every": 100,
+        "checkpoint_every": 100,
+        "eval_temperature": 1.0,
+    }
+    return GRPOConfig.model_validate({**fields, **changes})
+
+
+def train(config: GRPOConfig) -> dict:
+    trainer = GRPOTrainer(config, console=False)
+    try:
+        return trainer.train()
+    finally:
+        trainer.close()
+
+
+def test_a_trivial_environment_is_learned_in_a_few_steps(tmp_path: Path) -> None:
+    summary = train(toy_config(tmp_path, steps=10, learning_rate=0.05))
+    rows = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["kind"] == "train"]
+    assert [r["step"] for r in rows] == list(range(1, 11))
+    assert rows[0]["reward"] < 0.5
+    assert summary["train_reward_last"] >= 0.8
+    assert summary["eval_after"] >= 0.9 > summary["eval_before"] + 0.3
+    written = json.loads((tmp_path / "summary.json").read_text())
+    assert written["eval_before"] == summary["eval_before"]
+    assert written["eval_after"] == summary["eval_after"]
+    assert (tmp_path / "learning_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "model" / "config.json").is_file()
+    expected = {"reward", "pass_rate", "zero_var_share", "kl", "clip_fraction", "entropy"}
+    expected |= {"grad_norm", "completion_len", "completion_len_max", "truncated_share"}
+    expected |= {"gen_tok/s", "time/generate", "time/verify", "time/train", "loss"}
+    assert expected <= set(rows[0])
+
+
+def test_resume_after_a_kill_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+    whole = toy_config(tmp_path / "whole", steps=4, checkpoint_every=2)
+    train(whole)
+    broken = toy_config(tmp_path / "broken", steps=4, checkpoint_every=2)
+    trainer = GRPOTrainer(broken, console=False)
+    original = trainer.train_step
+
+    def killed_at_step_three(step: int) -> dict:
+        if step == 3:
+            raise KeyboardInterrupt("simulated kill -9 after the step-2 checkpoint")
+        return original(step)
+
+    trainer.train_step = killed_at_step_three
+    with pytest.raises(KeyboardInterrupt):
+        trainer.train()
+    trainer.close()
+    assert [p.name for p in list_checkpoints(tmp_path / "broken")] == ["step-2"]
+    with pytest.raises(ValueError, match="--resume"):
+        GRPOTrainer(broken, console=False)
+    resumed = GRPOTrainer(broken, resume=True, console=False)
+    resumed.train()
+    resumed.close()
+
+    def final_weights(directory: Path) -> dict:
+        from safetensors.torch import load_file
+
+        return load_file(directory / "model" / "model.safetensors")
+
+    a, b = final_weights(tmp_path / "whole"), final_weights(tmp_path / "broken")
+    assert a.keys() == b.keys()
+    for name in a:
+        assert torch.equal(a[name], b[name]), name
+    rows = read_metrics(tmp_path / "broken" / "metrics.jsonl")
+    assert [r["step"] for r in rows if r["kind"] == "train"] == [1, 2, 3, 4]  # no duplicates
+    rewards = [
+        [r["reward"] for r in read_metrics(d / "metrics.jsonl") if r["kind"] == "train"]
+        for d in (tmp_path / "whole", tmp_path / "broken")
+    ]
+    assert rewards[0] == rewards[1]
+
+
+def test_resume_refuses_a_changed_config(tmp_path: Path) -> None:
+    train(toy_config(tmp_path, steps=2, checkpoint_every=1))
+    changed = toy_config(tmp_path, steps=2, checkpoint_every=1, learning_rate=0.5)
+    with pytest.raises(ValueError, match="different config"):
+        GRPOTrainer(changed, resume=True, console=False).train()
+
+
+def test_non_finite_loss_stops_with_a_clear_message(tmp_path: Path, monkeypatch) -> None:
+    import rlvr.trainers.grpo as grpo
+
+    def poisoned(*args, **kwargs):
+        loss, stats = real_loss(*args, **kwargs)
+        return loss * float("nan"), stats
+
+    real_loss = grpo.grpo_loss
+    monkeypatch.setattr(grpo, "grpo_loss", poisoned)
+    trainer = GRPOTrainer(toy_config(tmp_path, steps=3), console=False)
+    before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    with pytest.raises(TrainingDiverged, match="non-finite loss"):
+        trainer.train()
+    after = trainer.model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)  # not updated
+    trainer.close()
+
+
+def test_loss_spike_guard(tmp_path: Path) -> None:
+    trainer = GRPOTrainer(toy_config(tmp_path), console=False)
+    trainer.state["loss_history"] = [0.02] * 10
+    params = [p for p in trainer.model.parameters() if p.requires_grad]
+    for p in params:
+        p.grad = torch.zeros_like(p)
+    with pytest.raises(TrainingDiverged, match="loss spike"):
+        trainer._clip_and_check(5.0)
+    assert trainer._clip_and_check(0.05) == 0.0  # a normal loss passes
+    trainer.close()
+
+
+def test_zero_variance_groups_are_reported_and_filtered(tmp_path: Path) -> None:
+    """An untrained model rarely starts with a digit: most groups score all zero."""
+    trainer = GRPOTrainer(
+        toy_config(tmp_path, filter_zero_variance=True, learning_rate=1e-9), console=False
+    )
+    trainer._prepare_optimisation(0)
+    metrics = trainer.train_step(1)
+    groups = 4
+    kept = groups - round(metrics["zero_var_share"] * groups)
+    assert metrics["sequences"] == kept * 4
+    trainer.close()

@@ -1,0 +1,554 @@
+"""The GRPO trainer: generate, verify, learn, on one GPU, several (torchrun + FSDP2) or a CPU.
+
+One step (see ``docs/training.md``):
+
+1. draw ``tasks_per_step`` tasks (:class:`~rlvr.trainers.data.TaskPlan`) and play ``group_size``
+   episodes of each with the model being trained, through the rollout engine;
+2. score them with the environments' verifiers and compute group-relative advantages;
+   optionally drop the groups whose rewards are all equal;
+3. ``epochs_per_batch`` optimiser steps on the batch (each over ``gradient_accumulation``
+   micro-batches), against the log-probabilities stored before the first one;
+4. metrics, checkpoint and held-out evaluation on their schedules.
+
+The run stops with :class:`TrainingDiverged` (and keeps its last checkpoint) on a non-finite
+loss or gradient, or a loss spike. ``summary.json`` holds ``eval_before`` and ``eval_after``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from rlvr.errors import RlvrError
+from rlvr.evals.engine import RolloutEngine
+from rlvr.policies.base import SamplingParams
+from rlvr.trainers import distributed
+from rlvr.trainers.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from rlvr.trainers.config import GRPOConfig
+from rlvr.trainers.data import TaskPlan, held_out_suite, training_suite
+from rlvr.trainers.evaluation import evaluate_held_out
+from rlvr.trainers.logprobs import token_logprobs
+from rlvr.trainers.loss import grpo_loss
+from rlvr.trainers.model import (
+    autocast,
+    generation_copy,
+    load_model,
+    mixed_precision,
+    reference_model,
+    sync_weights,
+    trainable_parameters,
+)
+from rlvr.trainers.rollouts import play_step
+from rlvr.trainers.sequences import TrainingSequence, collate, micro_batches
+from rlvr.trainers.sft import supervised_warmup
+
+SUMMARY = "summary.json"
+CURVE = "learning_curve.png"
+SPIKE_WARMUP_STEPS = 5
+"""Steps of loss history before the spike guard is armed."""
+SPIKE_FLOOR = 0.1
+"""A loss spike must also exceed this in absolute value (GRPO losses hover near zero)."""
+
+
+class TrainingDiverged(RlvrError, RuntimeError):
+    """Training stopped on a non-finite value or a loss spike; the last checkpoint is intact."""
+
+
+class GRPOTrainer:
+    """Trains ``config.model`` with GRPO. ``resume=True`` continues from the newest checkpoint
+    of ``config.output_dir``; otherwise that directory must hold no checkpoint."""
+
+    def __init__(self, config: GRPOConfig, *, resume: bool = False, console: bool = True) -> None:
+        self.config = config
+        self.resume = resume
+        self.console = console
+        self.output_dir = Path(config.output_dir)
+        self.context = distributed.init_distributed()
+        self.device = self.context.device
+        if not resume and latest_checkpoint(self.output_dir) is not None:
+            raise ValueError(
+                f"{self.output_dir} already holds checkpoints of a run: resume it (--resume) or "
+                "choose another output_dir"
+            )
+        torch.manual_seed(config.seed)
+        self.model, self.tokenizer = load_model(config, self.device)
+        self.mixed = mixed_precision(config, self.device) and not self.context.enabled
+        self._generation_model: Any = None
+        self.pad_id = self.tokenizer.pad_token_id
+        if self.pad_id is None:
+            self.pad_id = self.tokenizer.eos_token_id or 0
+        self.suite = training_suite(config)
+        self.held_out = held_out_suite(config, self.suite)
+        self.plan = TaskPlan(self.suite, config.tasks_per_step, config.seed)
+        self.reference: Any = None
+        self.optimizer: torch.optim.Optimizer | None = None
+        self.scheduler: Any = None
+        self.state: dict[str, Any] = {"loss_history": [], "eval": []}
+        self._policy: Any = None
+        self._engine: RolloutEngine | None = None
+
+    # -- the run --------------------------------------------------------------------------------
+
+    def train(self) -> dict[str, Any]:
+        """Run to ``config.steps``; returns (and writes) the summary."""
+        from rlvr.trainers.metrics import MetricsLogger
+
+        config = self.config
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        start_step = self._restore() if self.resume else 0
+        if start_step == 0:
+            self._write_config()
+            self._warm_up_and_measure()
+        self._prepare_optimisation(start_step)
+        main = self.context.is_main
+        logger = MetricsLogger(
+            self.output_dir,
+            total_steps=config.steps,
+            tensorboard=config.tensorboard and main,
+            console=self.console and main,
+            resume_step=start_step,
+        )
+        started = time.perf_counter()
+        with logger:
+            if start_step:
+                logger.message(f"resumed from step {start_step}")
+            for step in range(start_step + 1, config.steps + 1):
+                metrics = self.train_step(step)
+                logger.log(step, metrics)
+                if step % config.checkpoint_every == 0 or step == config.steps:
+                    self.save(step)
+                if step % config.eval_every == 0 and step != config.steps:
+                    logger.log_eval(step, self._evaluate(f"step-{step}", step))
+            after = self._evaluate("after", config.steps)
+            logger.log_eval(config.steps, after)
+        return self._finish(after, time.perf_counter() - started)
+
+    def train_step(self, step: int) -> dict[str, Any]:
+        """Play, score and learn from one batch of tasks; the step's metrics."""
+        config = self.config
+        draws = distributed.split_for_rank(self.plan.draws(step), self.context)
+        began = time.perf_counter()
+        self.model.eval()
+        with self._generation_mode(), _seeded(config.seed * 1_000_003 + step, self.device):
+            experience = play_step(
+                self._rollout_engine(),
+                draws,
+                config.group_size,
+                scale=config.advantage_scale,
+                filter_zero_variance=config.filter_zero_variance,
+            )
+        learn_began = time.perf_counter()
+        stats = self._learn(experience.sequences) if experience.sequences else {}
+        learned = time.perf_counter()
+        metrics = experience.metrics()
+        metrics.update(stats)
+        generated = sum(g.completion_tokens or 0 for turns in experience.generations for g in turns)
+        trained = sum(s.length for s in experience.sequences)
+        metrics.update(
+            {
+                "time/generate": experience.seconds["generate"],
+                "time/verify": experience.seconds["verify"],
+                "time/train": learned - learn_began,
+                "gen_tok/s": generated / max(experience.seconds["generate"], 1e-9),
+                "train_tok/s": trained / max(learned - learn_began, 1e-9) if trained else 0.0,
+                "samples/s": len(experience.records) / max(learned - began, 1e-9),
+                "lr": self.scheduler.get_last_lr()[0] if self.scheduler is not None else 0.0,
+                "sequences": len(experience.sequences),
+            }
+        )
+        return _reduce_metrics(metrics, self.context)
+
+    # -- learning -------------------------------------------------------------------------------
+
+    def _learn(self, sequences: list[TrainingSequence]) -> dict[str, float]:
+        """``epochs_per_batch`` optimiser steps on ``sequences``; loss statistics."""
+        config = self.config
+        assert self.optimizer is not None
+        parts = micro_batches(sequences, config.gradient_accumulation)
+        batches = [
+            collate(part, self.pad_id, mask_truncated=config.mask_truncated) for part in parts
+        ]
+        total_rows = sum(b.input_ids.shape[0] for b in batches)
+        total_tokens = max(sum(b.tokens for b in batches), 1)
+        width = config.max_new_tokens
+        old = None
+        if config.epochs_per_batch > 1:
+            with torch.no_grad():
+                old = [self._logprobs(b.to(self.device), self.model)[0] for b in batches]
+        refs = self._reference_logprobs(batches) if config.beta > 0 else None
+        self.model.train()
+        totals: dict[str, float] = {}
+        for _epoch in range(config.epochs_per_batch):
+            sums = {"loss": 0.0, "clip_fraction": 0.0, "kl": 0.0, "entropy": 0.0}
+            for index, cpu_batch in enumerate(batches):
+                batch = cpu_batch.to(self.device)
+                logprobs, entropy = self._logprobs(batch, self.model, with_entropy=True)
+                old_logprobs = old[index] if old is not None else logprobs.detach()
+                loss, stats = grpo_loss(
+                    logprobs,
+                    old_logprobs,
+                    batch.advantages,
+                    batch.loss_mask,
+                    eps_low=config.eps_low,
+                    eps_high=config.eps_high,
+                    aggregation=config.aggregation,
+                    ref_logprobs=refs[index] if refs is not None else None,
+                    beta=config.beta,
+                    max_tokens=width,
+                )
+                rows = batch.input_ids.shape[0]
+                share = (
+                    batch.tokens / total_tokens
+                    if config.aggregation == "token"
+                    else (rows / total_rows)
+                )
+                (loss * share).backward()
+                token_share = batch.tokens / total_tokens
+                sums["loss"] += loss.item() * share
+                sums["clip_fraction"] += stats.clip_fraction * token_share
+                sums["kl"] += stats.kl * token_share
+                assert entropy is not None
+                mask = batch.loss_mask
+                sums["entropy"] += float((entropy.detach() * mask).sum()) / total_tokens
+            grad_norm = self._clip_and_check(sums["loss"])
+            self.optimizer.step()
+            self.scheduler.step()
+            self.optimizer.zero_grad(set_to_none=True)
+            self._sync_generation()
+            totals = {**sums, "grad_norm": grad_norm}
+        self.model.eval()
+        self.state["loss_history"] = [*self.state["loss_history"], totals["loss"]][-100:]
+        return totals
+
+    def _logprobs(
+        self, batch: Any, model: Any, *, with_entropy: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        with autocast(self.mixed):
+            return token_logprobs(
+                model,
+                batch.input_ids,
+                batch.attention_mask,
+                chunk_size=self.config.logprob_chunk,
+                with_entropy=with_entropy,
+            )
+
+    def _reference_logprobs(self, batches: list[Any]) -> list[torch.Tensor]:
+        """Log-probs under the frozen reference: a copy, or the base with adapters disabled."""
+        if self.reference is not None:
+            model, switch = self.reference, contextlib.nullcontext()
+        else:
+            model, switch = self.model, self.model.disable_adapter()
+        with torch.no_grad(), switch:
+            return [self._logprobs(b.to(self.device), model)[0] for b in batches]
+
+    def _clip_and_check(self, loss: float) -> float:
+        """Clip gradients; stop on non-finite values or a loss spike. The gradient norm."""
+        parameters = trainable_parameters(self.model)
+        norm = float(torch.nn.utils.clip_grad_norm_(parameters, self.config.max_grad_norm))
+        if not math.isfinite(loss) or not math.isfinite(norm):
+            raise TrainingDiverged(
+                f"non-finite {'loss' if not math.isfinite(loss) else 'gradient norm'} "
+                f"(loss {loss}, grad norm {norm}); the model was not updated. Lower "
+                "learning_rate or use fp32 (dtype: fp32) and resume from the last checkpoint"
+            )
+        history = self.state["loss_history"]
+        if len(history) >= SPIKE_WARMUP_STEPS:
+            typical = sum(abs(v) for v in history) / len(history)
+            limit = self.config.loss_spike_factor * typical
+            if abs(loss) > max(limit, SPIKE_FLOOR):
+                raise TrainingDiverged(
+                    f"loss spike: |loss| {abs(loss):.4g} is over {self.config.loss_spike_factor}x"
+                    f" its running mean {typical:.4g}; the model was not updated. Lower "
+                    "learning_rate or raise loss_spike_factor and resume from the last checkpoint"
+                )
+        return norm
+
+    # -- setup ----------------------------------------------------------------------------------
+
+    def _warm_up_and_measure(self) -> None:
+        """Optional supervised warm-up, then the held-out evaluation before GRPO."""
+        config = self.config
+        if config.sft_steps:
+            self.state["eval_before_warmup"] = self._evaluate("before-warmup", 0)
+            losses = supervised_warmup(
+                self.model,
+                self.tokenizer,
+                self.suite,
+                steps=config.sft_steps,
+                batch_size=config.sft_batch_size,
+                learning_rate=config.sft_learning_rate,
+                seed=config.seed,
+                device=self.device,
+                chunk_size=config.logprob_chunk,
+                mixed=self.mixed,
+            )
+            self._sync_generation()
+            self.state["warmup_loss"] = {"first": losses[0], "last": losses[-1]}
+        self.state["eval_before"] = self._evaluate("before", 0)
+
+    def _prepare_optimisation(self, start_step: int) -> None:
+        config = self.config
+        self.model = distributed.shard_model(self.model, self.context)
+        if start_step == 0:
+            self.reference = reference_model(self.model, config)
+        self.optimizer = torch.optim.AdamW(
+            trainable_parameters(self.model),
+            lr=config.learning_rate,
+            weight_decay=config.weight_decay,
+        )
+        total = config.steps * config.epochs_per_batch
+        warmup = config.warmup_steps
+
+        def schedule(done: int) -> float:
+            return min(1.0, (done + 1) / warmup) if warmup else 1.0
+
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, schedule)
+        self.state.setdefault("optimizer_steps_planned", total)
+        if self._resumed is not None:
+            distributed.load_full_optimizer_state_dict(
+                self.model, self.optimizer, self._resumed["optimizer"], self.context
+            )
+            self.scheduler.load_state_dict(self._resumed["scheduler"])
+            from rlvr.trainers.checkpoint import set_rng_state
+
+            set_rng_state(self._resumed["rng"])
+            self._resumed = None
+
+    _resumed: dict[str, Any] | None = None
+
+    def _restore(self) -> int:
+        """Load the newest checkpoint; the step it was taken at."""
+        path = latest_checkpoint(self.output_dir)
+        if path is None:
+            raise ValueError(f"--resume: {self.output_dir} holds no complete checkpoint")
+        loaded = load_checkpoint(path)
+        saved = loaded["state"]
+        if saved.get("config") != self.config.model_dump(mode="json"):
+            raise ValueError(
+                f"--resume: {path} was written under a different config; resume with the same "
+                "config file (or start a new output_dir)"
+            )
+        self.model.load_state_dict(loaded["model"])
+        self.state = {k: v for k, v in saved.items() if k not in ("step", "config")}
+        if self.config.beta > 0 and self.config.lora is None:
+            self.reference = self._load_reference(path)
+        self._resumed = loaded
+        return int(saved["step"])
+
+    def _load_reference(self, path: Path) -> Any:
+        reference = reference_model(self.model, self.config)
+        reference.load_state_dict(torch.load(path.parent / "reference.pt", weights_only=True))
+        return reference
+
+    # -- generation, evaluation, output ---------------------------------------------------------
+
+    def _sync_generation(self) -> None:
+        """Bring the bf16 sampling copy (mixed precision only) up to the trained weights."""
+        if self._generation_model is not None:
+            sync_weights(self._generation_model, self.model)
+
+    def _live_policy(self) -> Any:
+        """The policy that samples from the current weights (their bf16 copy under ``auto`` on
+        CUDA)."""
+        if self._policy is None:
+            from rlvr.policies.hf import HFPolicy
+
+            if self.mixed:
+                self._generation_model = generation_copy(self.model)
+            self._policy = HFPolicy.from_model(
+                self._generation_model if self.mixed else self.model,
+                self.tokenizer,
+                spec=f"hf:{self.config.model}@training",
+                device=str(self.device),
+                batch_size=self.config.generation_batch_size,
+            )
+        return self._policy
+
+    def _rollout_engine(self) -> RolloutEngine:
+        if self._engine is None:
+            config = self.config
+            factories = self.plan.env_factories()
+            jobs = config.tasks_per_step * config.group_size
+            self._engine = RolloutEngine(
+                lambda key: factories[key](),
+                self._live_policy(),
+                SamplingParams(
+                    max_tokens=config.max_new_tokens,
+                    temperature=config.temperature,
+                    top_p=config.top_p,
+                ),
+                batch_size=jobs,
+            )
+        return self._engine
+
+    def _generation_mode(self) -> Any:
+        return gathered_for_generation(self.model, self.context)
+
+    def _evaluate(self, name: str, step: int) -> dict[str, float]:
+        """Held-out evaluation (main process); the logged numbers, kept in the run state."""
+        config = self.config
+        results: dict[str, float] = {}
+        self.model.eval()
+        with self._generation_mode():
+            if self.context.is_main:
+                results = evaluate_held_out(
+                    self._live_policy(),
+                    self.held_out,
+                    self.output_dir / "eval" / name,
+                    limit=config.eval_limit,
+                    max_tokens=config.max_new_tokens,
+                    temperature=config.eval_temperature,
+                    seed=config.seed,
+                    batch_size=config.generation_batch_size,
+                )
+        results = distributed.broadcast_object(results, self.context)
+        self.state["eval"] = [*self.state["eval"], {"step": step, "name": name, **results}]
+        return results
+
+    def save(self, step: int) -> Path | None:
+        """Write checkpoint ``step`` (every process takes part; the main one writes)."""
+        assert self.optimizer is not None
+        model_state = distributed.full_state_dict(self.model, self.context)
+        optimizer_state = distributed.full_optimizer_state_dict(
+            self.model, self.optimizer, self.context
+        )
+        if not self.context.is_main:
+            return None
+        if self.reference is not None and not (self.output_dir / "checkpoints").exists():
+            (self.output_dir / "checkpoints").mkdir(parents=True)
+        if self.reference is not None:
+            reference_file = self.output_dir / "checkpoints" / "reference.pt"
+            if not reference_file.exists():
+                torch.save(self.reference.state_dict(), reference_file)
+        return save_checkpoint(
+            self.output_dir,
+            step,
+            model_state=model_state,
+            optimizer_state=optimizer_state,
+            scheduler_state=self.scheduler.state_dict(),
+            trainer_state={"config": self.config.model_dump(mode="json"), **self.state},
+            keep=self.config.keep_checkpoints,
+        )
+
+    def _write_config(self) -> None:
+        if self.context.is_main:
+            text = json.dumps(self.config.model_dump(mode="json"), indent=2)
+            (self.output_dir / "config.json").write_text(text + "\n")
+
+    def _finish(self, after: dict[str, float], seconds: float) -> dict[str, Any]:
+        from rlvr.trainers.curve import plot_learning_curve
+        from rlvr.trainers.metrics import read_metrics
+
+        before = self.state.get("eval_before", {})
+        summary = {
+            "model": self.config.model,
+            "steps": self.config.steps,
+            "eval_before": before.get("eval_reward"),
+            "eval_after": after.get("eval_reward"),
+            "eval_gain": _difference(after.get("eval_reward"), before.get("eval_reward")),
+            "eval_before_detail": before,
+            "eval_after_detail": after,
+            "evaluations": self.state["eval"],
+            "train_seconds": seconds,
+        }
+        if "eval_before_warmup" in self.state:
+            summary["eval_before_warmup"] = self.state["eval_before_warmup"].get("eval_reward")
+            summary["warmup_loss"] = self.state.get("warmup_loss")
+        if self.context.is_main:
+            metrics_file = self.output_dir / "metrics.jsonl"
+            rows = read_metrics(metrics_file)
+            train_rows = [r for r in rows if r.get("kind") == "train"]
+            if train_rows:
+                summary["train_reward_first"] = train_rows[0].get("reward")
+                summary["train_reward_last"] = train_rows[-1].get("reward")
+            summary["curve"] = str(
+                plot_learning_curve(metrics_file, self.output_dir / CURVE, title=self.config.model)
+            )
+            self._save_final_model()
+            text = json.dumps(summary, indent=2)
+            (self.output_dir / SUMMARY).write_text(text + "\n")
+        distributed.barrier(self.context)
+        return summary
+
+    def _save_final_model(self) -> None:
+        """The trained model and tokenizer in ``OUTPUT_DIR/model`` (loadable as ``hf:PATH``)."""
+        target = self.output_dir / "model"
+        state = distributed.full_state_dict(self.model, self.context)
+        model = self.model
+        if hasattr(model, "merge_and_unload"):
+            model.save_pretrained(target / "adapter")
+        else:
+            model.save_pretrained(target, state_dict=state)
+        self.tokenizer.save_pretrained(target)
+
+    def close(self) -> None:
+        if self._policy is not None:
+            self._policy = None
+        distributed.close_distributed(self.context)
+
+
+@contextlib.contextmanager
+def _seeded(seed: int, device: torch.device) -> Any:
+    """Seed every generator a step's sampling draws from (so a resumed run samples the same)."""
+    torch.manual_seed(seed % 2**63)
+    yield
+
+
+SHARED_METRICS = (
+    "reward",
+    "reward_std",
+    "pass_rate",
+    "zero_var_share",
+    "completion_len",
+    "truncated_share",
+    "loss",
+    "clip_fraction",
+    "kl",
+    "entropy",
+    "gen_tok/s",
+    "train_tok/s",
+    "samples/s",
+)
+
+
+def _reduce_metrics(metrics: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Average the shared metrics over ranks (the others stay the main rank's own)."""
+    if not context.enabled:
+        return metrics
+    values = distributed.all_reduce_mean(
+        [float(metrics.get(key, 0.0)) for key in SHARED_METRICS], context
+    )
+    return {**metrics, **dict(zip(SHARED_METRICS, values, strict=True))}
+
+
+@contextlib.contextmanager
+def gathered_for_generation(model: Any, context: Any) -> Any:
+    """Under FSDP2, hold every rank's full weights while it generates: each rank then samples
+    as many tokens as its own episodes need, with no collective per forward pass."""
+    if not context.enabled:
+        yield
+        return
+    from torch.distributed.fsdp import FSDPModule
+
+    units = [module for module in model.modules() if isinstance(module, FSDPModule)]
+    for unit in units:
+        unit.set_reshard_after_forward(False)
+        unit.unshard()
+    try:
+        yield
+    finally:
+        for unit in units:
+            unit.reshard()
+            unit.set_reshard_after_forward(True)
+
+
+def _difference(after: float | None, before: float | None) -> float | None:
+    if after is None or before is None:
+        return None
+    return after - before
