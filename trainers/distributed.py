@@ -221,6 +221,15 @@ def full_state_dict(model: torch.nn.Module, context: DistributedContext) -> dict
     return get_model_state_dict(model, options=_options(cpu_offload=True))
 
 
+def gathered_state_dict(model: torch.nn.Module, context: DistributedContext) -> dict[str, Any]:
+    """The whole model's weights on every rank, on its device (for a generation copy)."""
+    if not context.enabled:
+        return model.state_dict()
+    from torch.distributed.checkpoint.state_dict import get_model_state_dict
+
+    return get_model_state_dict(model, options=_options())
+
+
 def load_full_state_dict(
     model: torch.nn.Module, state: dict[str, Any], context: DistributedContext
 ) -> None:

@@ -40,6 +40,7 @@ from rlvr.trainers.model import (
     generation_copy,
     load_model,
     mixed_precision,
+    model_location,
     reference_model,
     sync_weights,
     trainable_parameters,
@@ -77,6 +78,9 @@ class GRPOTrainer:
                 "choose another output_dir"
             )
         torch.manual_seed(config.seed)
+        if self.context.is_main:
+            model_location(config)  # builds the tiny model, once for every process
+        distributed.barrier(self.context)
         self.model, self.tokenizer = load_model(config, self.device)
         self.mixed = mixed_precision(config, self.device) and not self.context.enabled
         self._generation_model: Any = None
@@ -106,14 +110,15 @@ class GRPOTrainer:
             self._write_config()
             self._warm_up_and_measure()
         self._prepare_optimisation(start_step)
-        main = self.context.is_main
-        logger = MetricsLogger(
-            self.output_dir,
-            total_steps=config.steps,
-            tensorboard=config.tensorboard and main,
-            console=self.console and main,
-            resume_step=start_step,
-        )
+        logger: Any = _SilentLogger()
+        if self.context.is_main:
+            logger = MetricsLogger(
+                self.output_dir,
+                total_steps=config.steps,
+                tensorboard=config.tensorboard,
+                console=self.console,
+                resume_step=start_step,
+            )
         started = time.perf_counter()
         with logger:
             if start_step:
@@ -135,7 +140,7 @@ class GRPOTrainer:
         draws = distributed.split_for_rank(self.plan.draws(step), self.context)
         began = time.perf_counter()
         self.model.eval()
-        with self._generation_mode(), _seeded(config.seed * 1_000_003 + step, self.device):
+        with _seeded(config.seed * 1_000_003 + step, self.device):
             experience = play_step(
                 self._rollout_engine(),
                 draws,
@@ -294,6 +299,8 @@ class GRPOTrainer:
 
     def _prepare_optimisation(self, start_step: int) -> None:
         config = self.config
+        if self._needs_generation_copy() and self._generation_model is None:
+            self._generation_model = generation_copy(self.model, bf16=self.mixed)
         self.model = distributed.shard_model(self.model, self.context)
         if start_step == 0:
             self.reference = reference_model(self.model, config)
@@ -348,9 +355,20 @@ class GRPOTrainer:
 
     # -- generation, evaluation, output ---------------------------------------------------------
 
+    def _needs_generation_copy(self) -> bool:
+        """Sample from a separate copy: bf16 under mixed precision, and always under FSDP (each
+        rank then generates as long as its own episodes need, with no collective)."""
+        return self.mixed or self.context.enabled
+
     def _sync_generation(self) -> None:
-        """Bring the bf16 sampling copy (mixed precision only) up to the trained weights."""
-        if self._generation_model is not None:
+        """Bring the sampling copy (if any) up to the trained weights, in place."""
+        if self._generation_model is None:
+            return
+        if self.context.enabled:
+            state = distributed.gathered_state_dict(self.model, self.context)
+            with torch.no_grad():
+                self._generation_model.load_state_dict(state)
+        else:
             sync_weights(self._generation_model, self.model)
 
     def _live_policy(self) -> Any:
@@ -359,10 +377,10 @@ class GRPOTrainer:
         if self._policy is None:
             from rlvr.policies.hf import HFPolicy
 
-            if self.mixed:
-                self._generation_model = generation_copy(self.model)
+            if self._needs_generation_copy() and self._generation_model is None:
+                self._generation_model = generation_copy(self.model, bf16=self.mixed)
             self._policy = HFPolicy.from_model(
-                self._generation_model if self.mixed else self.model,
+                self._generation_model if self._generation_model is not None else self.model,
                 self.tokenizer,
                 spec=f"hf:{self.config.model}@training",
                 device=str(self.device),
@@ -387,26 +405,22 @@ class GRPOTrainer:
             )
         return self._engine
 
-    def _generation_mode(self) -> Any:
-        return gathered_for_generation(self.model, self.context)
-
     def _evaluate(self, name: str, step: int) -> dict[str, float]:
         """Held-out evaluation (main process); the logged numbers, kept in the run state."""
         config = self.config
         results: dict[str, float] = {}
         self.model.eval()
-        with self._generation_mode():
-            if self.context.is_main:
-                results = evaluate_held_out(
-                    self._live_policy(),
-                    self.held_out,
-                    self.output_dir / "eval" / name,
-                    limit=config.eval_limit,
-                    max_tokens=config.max_new_tokens,
-                    temperature=config.eval_temperature,
-                    seed=config.seed,
-                    batch_size=config.generation_batch_size,
-                )
+        if self.context.is_main:  # the others wait in broadcast_object
+            results = evaluate_held_out(
+                self._live_policy(),
+                self.held_out,
+                self.output_dir / "eval" / name,
+                limit=config.eval_limit,
+                max_tokens=config.max_new_tokens,
+                temperature=config.eval_temperature,
+                seed=config.seed,
+                batch_size=config.generation_batch_size,
+            )
         results = distributed.broadcast_object(results, self.context)
         self.state["eval"] = [*self.state["eval"], {"step": step, "name": name, **results}]
         return results
@@ -460,6 +474,7 @@ class GRPOTrainer:
         if "eval_before_warmup" in self.state:
             summary["eval_before_warmup"] = self.state["eval_before_warmup"].get("eval_reward")
             summary["warmup_loss"] = self.state.get("warmup_loss")
+        final_state = distributed.full_state_dict(self.model, self.context)  # every process
         if self.context.is_main:
             metrics_file = self.output_dir / "metrics.jsonl"
             rows = read_metrics(metrics_file)
@@ -470,16 +485,15 @@ class GRPOTrainer:
             summary["curve"] = str(
                 plot_learning_curve(metrics_file, self.output_dir / CURVE, title=self.config.model)
             )
-            self._save_final_model()
+            self._save_final_model(final_state)
             text = json.dumps(summary, indent=2)
             (self.output_dir / SUMMARY).write_text(text + "\n")
         distributed.barrier(self.context)
         return summary
 
-    def _save_final_model(self) -> None:
+    def _save_final_model(self, state: dict[str, Any]) -> None:
         """The trained model and tokenizer in ``OUTPUT_DIR/model`` (loadable as ``hf:PATH``)."""
         target = self.output_dir / "model"
-        state = distributed.full_state_dict(self.model, self.context)
         model = self.model
         if hasattr(model, "merge_and_unload"):
             model.save_pretrained(target / "adapter")
@@ -498,6 +512,21 @@ def _seeded(seed: int, device: torch.device) -> Any:
     """Seed every generator a step's sampling draws from (so a resumed run samples the same)."""
     torch.manual_seed(seed % 2**63)
     yield
+
+
+class _SilentLogger:
+    """What processes other than the main one log: nothing."""
+
+    def __enter__(self) -> _SilentLogger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def log(self, *args: Any) -> None:
+        return None
+
+    log_eval = message = log
 
 
 SHARED_METRICS = (
@@ -525,27 +554,6 @@ def _reduce_metrics(metrics: dict[str, Any], context: Any) -> dict[str, Any]:
         [float(metrics.get(key, 0.0)) for key in SHARED_METRICS], context
     )
     return {**metrics, **dict(zip(SHARED_METRICS, values, strict=True))}
-
-
-@contextlib.contextmanager
-def gathered_for_generation(model: Any, context: Any) -> Any:
-    """Under FSDP2, hold every rank's full weights while it generates: each rank then samples
-    as many tokens as its own episodes need, with no collective per forward pass."""
-    if not context.enabled:
-        yield
-        return
-    from torch.distributed.fsdp import FSDPModule
-
-    units = [module for module in model.modules() if isinstance(module, FSDPModule)]
-    for unit in units:
-        unit.set_reshard_after_forward(False)
-        unit.unshard()
-    try:
-        yield
-    finally:
-        for unit in units:
-            unit.reshard()
-            unit.set_reshard_after_forward(True)
 
 
 def _difference(after: float | None, before: float | None) -> float | None:

@@ -43,9 +43,12 @@ def autocast(enabled: bool) -> Any:
     return torch.autocast("cuda", dtype=torch.bfloat16)
 
 
-def generation_copy(model: Any) -> Any:
-    """A frozen bf16 copy of ``model`` to sample from (kept in step by :func:`sync_weights`)."""
-    copy_ = copy.deepcopy(model).to(torch.bfloat16).eval()
+def generation_copy(model: Any, *, bf16: bool) -> Any:
+    """A frozen copy of ``model`` to sample from, in bf16 when asked (kept in step by
+    :func:`sync_weights`)."""
+    copy_ = copy.deepcopy(model).eval()
+    if bf16:
+        copy_ = copy_.to(torch.bfloat16)
     for parameter in copy_.parameters():
         parameter.requires_grad_(False)
     return copy_
@@ -65,6 +68,9 @@ def model_location(config: GRPOConfig) -> tuple[Path, str | None]:
     from rlvr.trainers.tiny import build_tiny_model
 
     if config.model == "tiny":
+        import transformers
+
+        transformers.utils.logging.disable_progress_bar()
         directory = Path(config.output_dir) / "tiny-model"
         if not (directory / "config.json").is_file():
             build_tiny_model(directory, seed=config.seed, **config.tiny_model.model_dump())

@@ -6,6 +6,7 @@ Run as a script (under ``torchrun``) this file is the worker of the two-process 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -217,9 +218,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_two_gloo_processes_match_one_process(tmp_path, clean_env):
-    model_dir = build_tiny_model(tmp_path / "model")
+def torchrun(arguments: list[str], *, timeout: float) -> str:
+    """Run ``torch.distributed.run`` with 2 gloo processes on CPU; its output (fails the test on
+    a non-zero exit or a time-out, killing every process it started)."""
     port = free_port()
     env = {
         **os.environ,
@@ -237,9 +238,7 @@ def test_two_gloo_processes_match_one_process(tmp_path, clean_env):
         "--nproc_per_node=2",
         "--master_addr=127.0.0.1",
         f"--master_port={port}",
-        __file__,
-        str(model_dir),
-        str(tmp_path),
+        *arguments,
     ]
     process = subprocess.Popen(
         command,
@@ -250,7 +249,7 @@ def test_two_gloo_processes_match_one_process(tmp_path, clean_env):
         start_new_session=True,  # its own process group: we can kill torchrun and its workers
     )
     try:
-        output, _ = process.communicate(timeout=120)
+        output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         output, _ = process.communicate()
@@ -260,6 +259,13 @@ def test_two_gloo_processes_match_one_process(tmp_path, clean_env):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert process.returncode == 0, output[-4000:]
+    return output
+
+
+@pytest.mark.slow
+def test_two_gloo_processes_match_one_process(tmp_path, clean_env):
+    model_dir = build_tiny_model(tmp_path / "model")
+    torchrun([__file__, str(model_dir), str(tmp_path)], timeout=120)
     result = torch.load(tmp_path / "checkpoint.pt")
 
     single = init_distributed("cpu")
@@ -293,3 +299,30 @@ def test_two_gloo_processes_match_one_process(tmp_path, clean_env):
 
 if __name__ == "__main__":
     worker(sys.argv[1], sys.argv[2])
+
+
+@pytest.mark.slow
+def test_the_trainer_runs_under_torchrun_with_fsdp2(tmp_path, clean_env):
+    """rlvr train on 2 gloo processes: sharded training, per-rank generation of different
+    lengths (no hang), a checkpoint gathered on rank 0, the summary written once."""
+    config = tmp_path / "run.yaml"
+    config.write_text(
+        "model: tiny\n"
+        "tiny_model: {hidden_size: 32, layers: 2, heads: 2, kv_heads: 1}\n"
+        "env: math/arithmetic-v0\n"
+        f"output_dir: {tmp_path / 'run'}\n"
+        "steps: 2\ntasks_per_step: 2\ngroup_size: 4\nmax_new_tokens: 8\n"
+        "learning_rate: 0.01\nweight_decay: 0.1\neval_limit: 4\ncheckpoint_every: 2\n"
+        "eval_every: 100\n"
+    )
+    torchrun(["-m", "rlvr.cli.main", "train", str(config), "--no-progress"], timeout=300)
+    run = tmp_path / "run"
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["steps"] == 2 and summary["eval_after"] is not None
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows if r["kind"] == "train"] == [1, 2]
+    state = torch.load(run / "checkpoints" / "step-2" / "model.pt")
+    initial = load(str(run / "tiny-model")).state_dict()
+    assert sorted(state) == sorted(initial)
+    # an untrained model's rewards are all zero: weight decay alone moves the sharded weights
+    assert any(not torch.equal(state[name], initial[name]) for name in initial)
