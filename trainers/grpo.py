@@ -199,7 +199,7 @@ class GRPOTrainer:
                     logprobs,
                     old_logprobs,
                     batch.advantages,
-                    batch.loss_mask,
+                    batch.loss_mask[:, batch.first_loss_position :],
                     eps_low=config.eps_low,
                     eps_high=config.eps_high,
                     aggregation=config.aggregation,
@@ -219,7 +219,7 @@ class GRPOTrainer:
                 sums["clip_fraction"] += stats.clip_fraction * token_share
                 sums["kl"] += stats.kl * token_share
                 assert entropy is not None
-                mask = batch.loss_mask
+                mask = batch.loss_mask[:, batch.first_loss_position :]
                 sums["entropy"] += float((entropy.detach() * mask).sum()) / total_tokens
             grad_norm = self._clip_and_check(sums["loss"])
             self.optimizer.step()
@@ -241,6 +241,7 @@ class GRPOTrainer:
                 batch.attention_mask,
                 chunk_size=self.config.logprob_chunk,
                 with_entropy=with_entropy,
+                start=batch.first_loss_position,
             )
 
     def _reference_logprobs(self, batches: list[Any]) -> list[torch.Tensor]:

@@ -18,17 +18,23 @@ def token_logprobs(
     *,
     chunk_size: int = 1024,
     with_entropy: bool = False,
+    start: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """``(logprobs, entropy)`` with shape ``[batch, length - 1]``: entry ``t`` is about token
-    ``t + 1`` given tokens ``0..t``. ``model`` is a transformers causal LM (``model.model`` is
-    its body and ``get_output_embeddings()`` its head)."""
+    """``(logprobs, entropy)`` with shape ``[batch, length - 1 - start]``: entry ``t`` is about
+    token ``start + t + 1`` given tokens ``0..start + t``. ``start`` skips the output head on
+    positions whose next token needs no log-prob (a batch's shortest prompt, less one): with a
+    large vocabulary the head costs more than the body. ``model`` is a transformers causal LM
+    (``get_decoder()`` or ``model.model`` is its body and ``get_output_embeddings()`` its
+    head)."""
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+    if not 0 <= start < input_ids.shape[1] - 1:
+        raise ValueError(f"start must be in [0, {input_ids.shape[1] - 1}), got {start}")
     body = model.get_decoder() if hasattr(model, "get_decoder") else model.model
     head = model.get_output_embeddings()
     hidden = body(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-    hidden = hidden[:, :-1]
-    targets = input_ids[:, 1:]
+    hidden = hidden[:, start:-1]
+    targets = input_ids[:, start + 1 :]
     flat_hidden = hidden.reshape(-1, hidden.shape[-1])
     flat_targets = targets.reshape(-1)
     logprob_parts, entropy_parts = [], []

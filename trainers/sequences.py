@@ -58,6 +58,13 @@ class Batch:
         """Number of tokens that carry loss."""
         return int(self.loss_mask.sum())
 
+    @property
+    def first_loss_position(self) -> int:
+        """The first column of ``loss_mask`` holding a 1 in any row (0 when none does): the
+        log-probs before it are never needed."""
+        columns = self.loss_mask.any(dim=0).nonzero()
+        return int(columns[0]) if len(columns) else 0
+
     def to(self, device: torch.device | str) -> Batch:
         return Batch(
             self.input_ids.to(device),

@@ -52,3 +52,23 @@ def test_gradients_flow_and_chunk_size_is_checked():
     assert model.get_output_embeddings().weight.grad.abs().sum() > 0
     with pytest.raises(ValueError, match="chunk_size"):
         token_logprobs(model, input_ids, torch.ones_like(input_ids), chunk_size=0)
+
+
+@pytest.mark.parametrize("start", [0, 1, 5, 7])
+def test_start_skips_leading_positions_only(start):
+    model = tiny_model()
+    input_ids = torch.randint(0, 50, (2, 9), generator=torch.Generator().manual_seed(2))
+    mask = torch.ones_like(input_ids)
+    with torch.no_grad():
+        full, full_entropy = token_logprobs(model, input_ids, mask, with_entropy=True)
+        tail, tail_entropy = token_logprobs(model, input_ids, mask, with_entropy=True, start=start)
+    assert tail.shape == (2, 8 - start)
+    assert torch.allclose(tail, full[:, start:], atol=1e-6)
+    assert torch.allclose(tail_entropy, full_entropy[:, start:], atol=1e-6)
+
+
+@pytest.mark.parametrize("start", [-1, 8])
+def test_start_out_of_range_is_an_error(start):
+    ids = torch.zeros((1, 9), dtype=torch.long)
+    with pytest.raises(ValueError, match="start"):
+        token_logprobs(tiny_model(), ids, torch.ones_like(ids), start=start)

@@ -62,3 +62,19 @@ def test_micro_batches_split_evenly_in_order(rows: int, count: int, sizes: list[
 def test_batch_moves_to_a_device() -> None:
     batch = collate([TrainingSequence((1,), (2,), 1.0, 0)], 0).to("cpu")
     assert batch.input_ids.device == torch.device("cpu")
+
+
+def test_first_loss_position_is_the_shortest_prompt_less_one() -> None:
+    batch = collate(
+        [
+            TrainingSequence((1, 2, 3, 4), (5,), 1.0, 0),
+            TrainingSequence((1, 2, 3), (6, 7), 1.0, 1),
+        ],
+        0,
+    )
+    assert batch.first_loss_position == 2
+    assert not batch.loss_mask[:, :2].any()
+    empty = collate(
+        [TrainingSequence((1, 2), (3,), 1.0, 0, truncated=True)], 0, mask_truncated=True
+    )
+    assert empty.first_loss_position == 0
