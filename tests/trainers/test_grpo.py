@@ -160,3 +160,25 @@ def test_zero_variance_groups_are_reported_and_filtered(tmp_path: Path) -> None:
     kept = groups - round(metrics["zero_var_share"] * groups)
     assert metrics["sequences"] == kept * 4
     trainer.close()
+
+
+def test_lora_trains_adapters_only_against_the_disabled_adapter_reference(tmp_path: Path) -> None:
+    pytest.importorskip("peft")
+    config = toy_config(
+        tmp_path,
+        steps=4,
+        beta=0.1,
+        learning_rate=0.05,
+        lora={"r": 4, "alpha": 8, "target_modules": ["q_proj", "v_proj"]},
+    )
+    trainer = GRPOTrainer(config, console=False)
+    before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    summary = trainer.train()
+    after = trainer.model.state_dict()
+    trainer.close()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed and all("lora_" in name for name in changed)
+    rows = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["kind"] == "train"]
+    assert rows[0]["kl"] == 0.0 < rows[-1]["kl"]  # the reference is the base model
+    assert (tmp_path / "model" / "adapter" / "adapter_config.json").is_file()
+    assert summary["eval_after"] is not None
