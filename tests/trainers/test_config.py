@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rlvr.trainers.config import PRESETS, GRPOConfig
@@ -58,3 +60,14 @@ def test_yaml_files_load_and_errors_name_the_file(tmp_path):
 def test_every_field_is_documented():
     undocumented = [n for n, f in GRPOConfig.model_fields.items() if not f.description]
     assert undocumented == []
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[2] / "configs").glob("*.yaml")))
+def test_shipped_configs_are_valid_and_their_suites_resolve(path: Path) -> None:
+    from rlvr.trainers.data import held_out_suite, training_suite
+
+    config = GRPOConfig.from_yaml(path)
+    training = training_suite(config)
+    held_out = held_out_suite(config, training)
+    assert training.envs and held_out.envs
+    assert {e.id for e in training.envs} & {e.id for e in held_out.envs}
