@@ -155,6 +155,11 @@ class GRPOConfig(BaseModel):
         "copy; fp32 on CPU. bf16: bf16 weights (half the memory; updates much smaller than a "
         "weight are rounded away). fp32: fp32 everywhere.",
     )
+    share_prompts: bool = Field(
+        True,
+        description="Run each group's shared prompt once in training passes (not under "
+        "gradient checkpointing or several processes, where every row runs it).",
+    )
     logprob_chunk: int = Field(1024, ge=1, description="Positions per chunk of output logits.")
     # -- bookkeeping ----------------------------------------------------------------------------
     checkpoint_every: int = Field(50, ge=1, description="Steps between checkpoints.")

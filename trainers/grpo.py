@@ -33,7 +33,6 @@ from rlvr.trainers.checkpoint import latest_checkpoint, load_checkpoint, save_ch
 from rlvr.trainers.config import GRPOConfig
 from rlvr.trainers.data import TaskPlan, held_out_suite, training_suite
 from rlvr.trainers.evaluation import evaluate_held_out
-from rlvr.trainers.logprobs import token_logprobs
 from rlvr.trainers.loss import grpo_loss
 from rlvr.trainers.model import (
     autocast,
@@ -46,8 +45,9 @@ from rlvr.trainers.model import (
     trainable_parameters,
 )
 from rlvr.trainers.rollouts import play_step
-from rlvr.trainers.sequences import TrainingSequence, collate, micro_batches
+from rlvr.trainers.sequences import TrainingSequence
 from rlvr.trainers.sft import supervised_warmup
+from rlvr.trainers.units import Unit, make_units
 
 SUMMARY = "summary.json"
 CURVE = "learning_curve.png"
@@ -175,51 +175,51 @@ class GRPOTrainer:
         """``epochs_per_batch`` optimiser steps on ``sequences``; loss statistics."""
         config = self.config
         assert self.optimizer is not None
-        parts = micro_batches(sequences, config.gradient_accumulation)
-        batches = [
-            collate(part, self.pad_id, mask_truncated=config.mask_truncated) for part in parts
-        ]
-        total_rows = sum(b.input_ids.shape[0] for b in batches)
-        total_tokens = max(sum(b.tokens for b in batches), 1)
-        width = config.max_new_tokens
+        units = make_units(
+            sequences,
+            pad_id=self.pad_id,
+            group_size=config.group_size,
+            accumulation=config.gradient_accumulation,
+            mask_truncated=config.mask_truncated,
+            share_prompts=self._share_prompts(),
+        )
+        total_rows = sum(len(unit.advantages) for unit in units)
+        total_tokens = max(sum(float(unit.mask.sum()) for unit in units), 1.0)
         old = None
         if config.epochs_per_batch > 1:
             with torch.no_grad():
-                old = [self._logprobs(b.to(self.device), self.model)[0] for b in batches]
-        refs = self._reference_logprobs(batches) if config.beta > 0 else None
+                old = [self._unit_logprobs(unit, self.model)[0] for unit in units]
+        refs = self._reference_logprobs(units) if config.beta > 0 else None
         self.model.train()
         totals: dict[str, float] = {}
         for _epoch in range(config.epochs_per_batch):
             sums = {"loss": 0.0, "clip_fraction": 0.0, "kl": 0.0, "entropy": 0.0}
-            for index, cpu_batch in enumerate(batches):
-                batch = cpu_batch.to(self.device)
-                logprobs, entropy = self._logprobs(batch, self.model, with_entropy=True)
-                old_logprobs = old[index] if old is not None else logprobs.detach()
+            for index, unit in enumerate(units):
+                logprobs, entropy = self._unit_logprobs(unit, self.model, with_entropy=True)
+                mask = unit.mask.to(logprobs.device)
                 loss, stats = grpo_loss(
                     logprobs,
-                    old_logprobs,
-                    batch.advantages,
-                    batch.loss_mask[:, batch.first_loss_position :],
+                    old[index] if old is not None else logprobs.detach(),
+                    unit.advantages.to(logprobs.device),
+                    mask,
                     eps_low=config.eps_low,
                     eps_high=config.eps_high,
                     aggregation=config.aggregation,
                     ref_logprobs=refs[index] if refs is not None else None,
                     beta=config.beta,
-                    max_tokens=width,
+                    max_tokens=config.max_new_tokens,
                 )
-                rows = batch.input_ids.shape[0]
+                tokens = float(mask.sum())
                 share = (
-                    batch.tokens / total_tokens
+                    tokens / total_tokens
                     if config.aggregation == "token"
-                    else (rows / total_rows)
+                    else len(unit.advantages) / total_rows
                 )
                 (loss * share).backward()
-                token_share = batch.tokens / total_tokens
                 sums["loss"] += loss.item() * share
-                sums["clip_fraction"] += stats.clip_fraction * token_share
-                sums["kl"] += stats.kl * token_share
+                sums["clip_fraction"] += stats.clip_fraction * tokens / total_tokens
+                sums["kl"] += stats.kl * tokens / total_tokens
                 assert entropy is not None
-                mask = batch.loss_mask[:, batch.first_loss_position :]
                 sums["entropy"] += float((entropy.detach() * mask).sum()) / total_tokens
             grad_norm = self._clip_and_check(sums["loss"])
             self.optimizer.step()
@@ -231,27 +231,30 @@ class GRPOTrainer:
         self.state["loss_history"] = [*self.state["loss_history"], totals["loss"]][-100:]
         return totals
 
-    def _logprobs(
-        self, batch: Any, model: Any, *, with_entropy: bool = False
+    def _share_prompts(self) -> bool:
+        """Run each group's prompt once: not under gradient checkpointing (no cache there), nor
+        under several processes (FSDP needs the same passes on every process)."""
+        config = self.config
+        return (
+            config.share_prompts
+            and not config.gradient_checkpointing
+            and not (self.context.enabled)
+        )
+
+    def _unit_logprobs(
+        self, unit: Unit, model: Any, *, with_entropy: bool = False
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         with autocast(self.mixed):
-            return token_logprobs(
-                model,
-                batch.input_ids,
-                batch.attention_mask,
-                chunk_size=self.config.logprob_chunk,
-                with_entropy=with_entropy,
-                start=batch.first_loss_position,
-            )
+            return unit.logprobs(model, self.config.logprob_chunk, with_entropy)
 
-    def _reference_logprobs(self, batches: list[Any]) -> list[torch.Tensor]:
+    def _reference_logprobs(self, units: list[Unit]) -> list[torch.Tensor]:
         """Log-probs under the frozen reference: a copy, or the base with adapters disabled."""
         if self.reference is not None:
             model, switch = self.reference, contextlib.nullcontext()
         else:
             model, switch = self.model, self.model.disable_adapter()
         with torch.no_grad(), switch:
-            return [self._logprobs(b.to(self.device), model)[0] for b in batches]
+            return [self._unit_logprobs(unit, model)[0] for unit in units]
 
     def _clip_and_check(self, loss: float) -> float:
         """Clip gradients; stop on non-finite values or a loss spike. The gradient norm."""

@@ -31,20 +31,32 @@ def token_logprobs(
     if not 0 <= start < input_ids.shape[1] - 1:
         raise ValueError(f"start must be in [0, {input_ids.shape[1] - 1}), got {start}")
     body = model.get_decoder() if hasattr(model, "get_decoder") else model.model
-    head = model.get_output_embeddings()
     hidden = body(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-    hidden = hidden[:, start:-1]
-    targets = input_ids[:, start + 1 :]
+    return head_logprobs(
+        model, hidden[:, start:-1], input_ids[:, start + 1 :], chunk_size, with_entropy
+    )
+
+
+def head_logprobs(
+    model: torch.nn.Module,
+    hidden: torch.Tensor,
+    targets: torch.Tensor,
+    chunk_size: int,
+    with_entropy: bool,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Apply the output head to ``hidden`` (``[batch, positions, width]``) ``chunk_size``
+    positions at a time; the log-prob of each ``targets`` token (and the entropy)."""
+    head = model.get_output_embeddings()
     flat_hidden = hidden.reshape(-1, hidden.shape[-1])
     flat_targets = targets.reshape(-1)
     logprob_parts, entropy_parts = [], []
-    for start in range(0, flat_hidden.shape[0], chunk_size):
-        logits = head(flat_hidden[start : start + chunk_size]).float()
+    for begin in range(0, flat_hidden.shape[0], chunk_size):
+        logits = head(flat_hidden[begin : begin + chunk_size]).float()
         scale = getattr(model.config, "final_logit_softcapping", None)
         if scale:
             logits = torch.tanh(logits / scale) * scale
         log_probs = torch.log_softmax(logits, dim=-1)
-        chosen = flat_targets[start : start + chunk_size].unsqueeze(1)
+        chosen = flat_targets[begin : begin + chunk_size].unsqueeze(1)
         logprob_parts.append(log_probs.gather(1, chosen).squeeze(1))
         if with_entropy:
             entropy_parts.append(-(log_probs.exp() * log_probs).sum(dim=-1))
