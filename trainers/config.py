@@ -126,6 +126,11 @@ class GRPOConfig(BaseModel):
     generation_batch_size: int = Field(
         64, ge=1, description="Completions generated together in one forward batch."
     )
+    fast_decoding: bool = Field(
+        True,
+        description="Sample with rlvr's static-cache sampler (CUDA graphs on CUDA); off: "
+        "transformers' generate. Requests with stop strings always use generate.",
+    )
     system_prompt: str | None = Field(None, description="System message before every prompt.")
     format_weight: float = Field(0.0, ge=0, le=1, description="Weight of a format reward.")
     # -- algorithm -------------------------------------------------------------------------------

@@ -296,10 +296,26 @@ class GRPOTrainer:
                 device=self.device,
                 chunk_size=config.logprob_chunk,
                 mixed=self.mixed,
+                on_step=self._warmup_progress(),
             )
             self._sync_generation()
             self.state["warmup_loss"] = {"first": losses[0], "last": losses[-1]}
         self.state["eval_before"] = self._evaluate("before", 0)
+
+    def _warmup_progress(self) -> Any:
+        """A console line per 10% of the warm-up (main process, console on)."""
+        if not (self.console and self.context.is_main):
+            return None
+        from rich.console import Console
+
+        console, total = Console(stderr=True), self.config.sft_steps
+        every = max(1, total // 10)
+
+        def report(step: int, loss: float) -> None:
+            if step % every == 0 or step == total:
+                console.print(f"warm-up {step}/{total}: loss {loss:.4f}")
+
+        return report
 
     def _prepare_optimisation(self, start_step: int) -> None:
         config = self.config
@@ -389,6 +405,7 @@ class GRPOTrainer:
                 spec=f"hf:{self.config.model}@training",
                 device=str(self.device),
                 batch_size=self.config.generation_batch_size,
+                fast_decoding="on" if self.config.fast_decoding else "off",
             )
         return self._policy
 
