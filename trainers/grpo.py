@@ -46,7 +46,7 @@ from rlvr.trainers.model import (
 )
 from rlvr.trainers.rollouts import play_step
 from rlvr.trainers.sequences import TrainingSequence
-from rlvr.trainers.sft import supervised_warmup
+from rlvr.trainers.sft import reference_sequences, supervised_warmup
 from rlvr.trainers.units import Unit, make_units
 
 SUMMARY = "summary.json"
@@ -126,6 +126,8 @@ class GRPOTrainer:
             for step in range(start_step + 1, config.steps + 1):
                 metrics = self.train_step(step)
                 logger.log(step, metrics)
+                for warning in self._warnings(metrics):
+                    logger.message(warning)
                 if step % config.checkpoint_every == 0 or step == config.steps:
                     self.save(step)
                 if step % config.eval_every == 0 and step != config.steps:
@@ -284,6 +286,7 @@ class GRPOTrainer:
         """Optional supervised warm-up, then the held-out evaluation before GRPO."""
         config = self.config
         if config.sft_steps:
+            self._check_reference_lengths()
             self.state["eval_before_warmup"] = self._evaluate("before-warmup", 0)
             losses = supervised_warmup(
                 self.model,
@@ -301,6 +304,36 @@ class GRPOTrainer:
             self._sync_generation()
             self.state["warmup_loss"] = {"first": losses[0], "last": losses[-1]}
         self.state["eval_before"] = self._evaluate("before", 0)
+
+    def _warnings(self, metrics: dict[str, Any]) -> list[str]:
+        """Warnings about a step, each said once per run."""
+        said = self.state.setdefault("warned", [])
+        found = []
+        if metrics.get("truncated_share", 0.0) >= 0.99:
+            found.append(
+                f"every completion used all max_new_tokens ({self.config.max_new_tokens})"
+                + ("; with mask_truncated nothing is learned" if self.config.mask_truncated else "")
+                + ": raise max_new_tokens"
+            )
+        if metrics.get("zero_var_share", 0.0) == 1.0 and metrics.get("reward", 0.0) == 0.0:
+            found.append(
+                "every group scored 0: GRPO learns nothing; try sft_steps (a warm-up), a lower "
+                "difficulty or a format reward"
+            )
+        new = [w for w in found if w not in said]
+        said.extend(new)
+        return new
+
+    def _check_reference_lengths(self) -> None:
+        """Say so when reference answers do not fit in max_new_tokens (before the warm-up)."""
+        sample = reference_sequences(self.suite, self.tokenizer, 16, self.config.seed)
+        longest = max(len(s.completion_ids) for s in sample)
+        if longest > self.config.max_new_tokens:
+            raise ValueError(
+                f"reference answers take up to {longest} tokens (end of sequence included), over "
+                f"max_new_tokens ({self.config.max_new_tokens}): the warm-up would teach answers "
+                "the model cannot finish; raise max_new_tokens"
+            )
 
     def _warmup_progress(self) -> Any:
         """A console line per 10% of the warm-up (main process, console on)."""

@@ -182,3 +182,23 @@ def test_lora_trains_adapters_only_against_the_disabled_adapter_reference(tmp_pa
     assert rows[0]["kl"] == 0.0 < rows[-1]["kl"]  # the reference is the base model
     assert (tmp_path / "model" / "adapter" / "adapter_config.json").is_file()
     assert summary["eval_after"] is not None
+
+
+def test_a_warm_up_whose_answers_do_not_fit_is_refused(tmp_path: Path) -> None:
+    trainer = GRPOTrainer(
+        toy_config(tmp_path, env="math/arithmetic-v0", eval_suite=None, sft_steps=2),
+        console=False,
+    )
+    with pytest.raises(ValueError, match="raise max_new_tokens"):
+        trainer.train()
+    trainer.close()
+
+
+def test_warnings_are_said_once(tmp_path: Path) -> None:
+    trainer = GRPOTrainer(toy_config(tmp_path, mask_truncated=True), console=False)
+    cut = {"truncated_share": 1.0, "zero_var_share": 0.5, "reward": 0.2}
+    first = trainer._warnings(cut)
+    assert len(first) == 1 and "nothing is learned" in first[0]
+    assert trainer._warnings(cut) == []
+    assert "scored 0" in trainer._warnings({"zero_var_share": 1.0, "reward": 0.0})[0]
+    trainer.close()
