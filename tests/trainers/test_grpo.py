@@ -202,3 +202,29 @@ def test_warnings_are_said_once(tmp_path: Path) -> None:
     assert trainer._warnings(cut) == []
     assert "scored 0" in trainer._warnings({"zero_var_share": 1.0, "reward": 0.0})[0]
     trainer.close()
+
+
+def test_one_update_of_the_tiny_model_follows_the_advantages(tmp_path: Path) -> None:
+    """Through the real training pass (shared prompt, AdamW): the positive completion's
+    log-prob rises, the negative one's falls."""
+    from rlvr.trainers.logprobs import token_logprobs
+    from rlvr.trainers.sequences import TrainingSequence, collate
+
+    trainer = GRPOTrainer(toy_config(tmp_path, learning_rate=0.01), console=False)
+    trainer._prepare_optimisation(0)
+    prompt = tuple(trainer.tokenizer("user: Say a digit\nassistant:")["input_ids"])
+    good, bad = (tuple(trainer.tokenizer(t)["input_ids"]) for t in ("7", "x"))
+    sequences = [TrainingSequence(prompt, good, 1.0, 0), TrainingSequence(prompt, bad, -1.0, 1)]
+
+    def completion_logprobs() -> list[float]:
+        batch = collate(sequences, trainer.pad_id)
+        with torch.no_grad():
+            logprobs, _ = token_logprobs(trainer.model, batch.input_ids, batch.attention_mask)
+        return (logprobs * batch.loss_mask).sum(dim=1).tolist()
+
+    before = completion_logprobs()
+    stats = trainer._learn(sequences)
+    after = completion_logprobs()
+    trainer.close()
+    assert after[0] > before[0] and after[1] < before[1]
+    assert stats["grad_norm"] > 0
