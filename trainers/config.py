@@ -79,6 +79,12 @@ class TinyModelConfig(BaseModel):
     heads: int = Field(4, ge=1, description="Attention heads.")
     kv_heads: int = Field(2, ge=1, description="Key/value heads (grouped-query attention).")
     max_positions: int = Field(512, ge=16, description="Longest sequence, prompt included.")
+    tokenizer: Literal["characters", "words"] = Field(
+        "characters",
+        description="One token per character, or word pieces learnt from the training tasks' "
+        "text (digits stay single tokens): prompts several times shorter.",
+    )
+    vocab_size: int = Field(384, ge=103, description="Vocabulary size of the words tokenizer.")
 
 
 class GRPOConfig(BaseModel):

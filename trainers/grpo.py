@@ -53,8 +53,6 @@ SUMMARY = "summary.json"
 CURVE = "learning_curve.png"
 SPIKE_WARMUP_STEPS = 5
 """Steps of loss history before the spike guard is armed."""
-SPIKE_FLOOR = 0.1
-"""A loss spike must also exceed this in absolute value (GRPO losses hover near zero)."""
 
 
 class TrainingDiverged(RlvrError, RuntimeError):
@@ -223,7 +221,8 @@ class GRPOTrainer:
                 sums["kl"] += stats.kl * tokens / total_tokens
                 assert entropy is not None
                 sums["entropy"] += float((entropy.detach() * mask).sum()) / total_tokens
-            grad_norm = self._clip_and_check(sums["loss"])
+            scale = float(sum(u.advantages.abs().sum() for u in units)) / max(total_rows, 1)
+            grad_norm = self._clip_and_check(sums["loss"], scale)
             self.optimizer.step()
             self.scheduler.step()
             self.optimizer.zero_grad(set_to_none=True)
@@ -258,8 +257,13 @@ class GRPOTrainer:
         with torch.no_grad(), switch:
             return [self._unit_logprobs(unit, model)[0] for unit in units]
 
-    def _clip_and_check(self, loss: float) -> float:
-        """Clip gradients; stop on non-finite values or a loss spike. The gradient norm."""
+    def _clip_and_check(self, loss: float, advantage_scale: float = 0.0) -> float:
+        """Clip gradients; stop on non-finite values or a loss spike. The gradient norm.
+
+        A spike is a loss over ``loss_spike_factor`` times the larger of its running mean and
+        the step's mean |advantage|: with the policy still at its sampling weights the loss is
+        a weighted mean of advantages, and GRPO losses hover near zero while most groups carry
+        no signal, so only the ratio or the KL running away can get past both."""
         parameters = trainable_parameters(self.model)
         norm = float(torch.nn.utils.clip_grad_norm_(parameters, self.config.max_grad_norm))
         if not math.isfinite(loss) or not math.isfinite(norm):
@@ -270,12 +274,11 @@ class GRPOTrainer:
             )
         history = self.state["loss_history"]
         if len(history) >= SPIKE_WARMUP_STEPS:
-            typical = sum(abs(v) for v in history) / len(history)
-            limit = self.config.loss_spike_factor * typical
-            if abs(loss) > max(limit, SPIKE_FLOOR):
+            typical = max(sum(abs(v) for v in history) / len(history), advantage_scale)
+            if abs(loss) > self.config.loss_spike_factor * typical:
                 raise TrainingDiverged(
                     f"loss spike: |loss| {abs(loss):.4g} is over {self.config.loss_spike_factor}x"
-                    f" its running mean {typical:.4g}; the model was not updated. Lower "
+                    f" its typical size {typical:.4g}; the model was not updated. Lower "
                     "learning_rate or raise loss_spike_factor and resume from the last checkpoint"
                 )
         return norm

@@ -73,9 +73,30 @@ def model_location(config: GRPOConfig) -> tuple[Path, str | None]:
         transformers.utils.logging.disable_progress_bar()
         directory = Path(config.output_dir) / "tiny-model"
         if not (directory / "config.json").is_file():
-            build_tiny_model(directory, seed=config.seed, **config.tiny_model.model_dump())
+            shape = config.tiny_model.model_dump(exclude={"tokenizer"})
+            corpus = tokenizer_corpus(config) if config.tiny_model.tokenizer == "words" else None
+            build_tiny_model(directory, seed=config.seed, corpus=corpus, **shape)
         return directory, None
     return resolve_model_path(config.model)
+
+
+CORPUS_TASKS = 2000
+"""Training tasks whose prompts and reference answers the tiny words tokenizer learns from."""
+
+
+def tokenizer_corpus(config: GRPOConfig) -> list[str]:
+    """Texts for the tiny model's words tokenizer: the chat roles, and the prompts and
+    reference answers of the first :data:`CORPUS_TASKS` draws of the training suite."""
+    from rlvr.trainers.data import training_suite
+
+    suite = training_suite(config)
+    texts = ["system: ", "user: ", "assistant: "]
+    for draw in suite.sample(CORPUS_TASKS, seed=config.seed):
+        env = suite.env(draw.key)
+        _, info = env.reset(options={"index": draw.index})
+        texts.extend(message["content"] for message in info["messages"])
+        texts.append(env.unwrapped.reference_completion(info["task"]))
+    return texts
 
 
 def load_model(config: GRPOConfig, device: torch.device) -> tuple[Any, Any]:

@@ -10,7 +10,9 @@ tasks on a 2-core CPU in minutes, which is what the CPU quickstart and the tests
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>")
 CHAT_TEMPLATE = (
@@ -25,6 +27,31 @@ def character_vocabulary() -> dict[str, int]:
     return {token: i for i, token in enumerate([*SPECIAL_TOKENS, *chars])}
 
 
+WORD_PIECES = r"\d| ?[A-Za-z]+|[^A-Za-z\d]"
+"""Pre-tokens of the word tokenizer: single digits, words with their leading space, any other
+single character. BPE merges happen inside a pre-token only."""
+
+
+def _word_tokenizer(corpus: Iterable[str], vocab_size: int) -> Any:
+    import tokenizers
+
+    alphabet = [c for c in string.printable if c not in "\r\x0b\x0c"]
+    if vocab_size < len(SPECIAL_TOKENS) + len(alphabet):
+        raise ValueError(f"vocab_size must be at least {len(SPECIAL_TOKENS) + len(alphabet)}")
+    backend = tokenizers.Tokenizer(tokenizers.models.BPE(unk_token="<s>"))
+    backend.pre_tokenizer = tokenizers.pre_tokenizers.Split(
+        tokenizers.Regex(WORD_PIECES), behavior="isolated"
+    )
+    trainer = tokenizers.trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=alphabet,
+        show_progress=False,
+    )
+    backend.train_from_iterator(corpus, trainer)
+    return backend
+
+
 def build_tiny_model(
     directory: str | Path,
     *,
@@ -36,16 +63,29 @@ def build_tiny_model(
     initializer_range: float = 0.02,
     tie_embeddings: bool = True,
     seed: int = 0,
+    corpus: Iterable[str] | None = None,
+    vocab_size: int = 384,
 ) -> Path:
-    """Write the tiny model and its tokenizer to ``directory``; returns the directory."""
+    """Write the tiny model and its tokenizer to ``directory``; returns the directory.
+
+    Without ``corpus`` the tokenizer has one token per character. With it, BPE merges learnt
+    from the corpus join letters into words (up to ``vocab_size`` tokens; every character
+    stays a token, and digits are never merged, so arithmetic is still spelt digit by digit):
+    prompts get several times shorter, which makes a CPU run that much faster."""
     import tokenizers
     import torch
     import transformers
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    vocab = character_vocabulary()
-    backend = tokenizers.Tokenizer(tokenizers.models.BPE(vocab=vocab, merges=[], unk_token="<s>"))
+    if corpus is None:
+        vocab = character_vocabulary()
+        backend = tokenizers.Tokenizer(
+            tokenizers.models.BPE(vocab=vocab, merges=[], unk_token="<s>")
+        )
+    else:
+        backend = _word_tokenizer(corpus, vocab_size)
+        vocab = backend.get_vocab()
     backend.decoder = tokenizers.decoders.Fuse()
     tokenizer = transformers.PreTrainedTokenizerFast(
         tokenizer_object=backend, pad_token="<pad>", bos_token="<s>", eos_token="</s>"

@@ -44,3 +44,21 @@ def test_building_does_not_disturb_the_global_random_state(tmp_path):
     torch.manual_seed(11)
     build_tiny_model(tmp_path / "m", seed=0)
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_word_tokenizer_shortens_text_and_keeps_digits_single(tmp_path):
+    transformers = pytest.importorskip("transformers")
+    corpus = ["Compute the value of this expression.", "The answer is \\boxed{12}."] * 50
+    a = build_tiny_model(tmp_path / "a", corpus=corpus, vocab_size=128)
+    b = build_tiny_model(tmp_path / "b", corpus=corpus, vocab_size=128)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(a)
+    text = "Compute the value: 407 + 3? The answer is \\boxed{410}.\n"
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    pieces = [tokenizer.decode([i]) for i in ids]
+    assert tokenizer.decode(ids) == text  # lossless
+    assert len(ids) < 0.7 * len(text)  # digits, spaces and signs stay single characters
+    assert {"4", "0", "7", "3", "1"} <= set(pieces) and not any(
+        len(p) > 1 and any(c.isdigit() for c in p) for p in pieces
+    )
+    assert (a / "tokenizer.json").read_text() == (b / "tokenizer.json").read_text()
+    assert transformers.AutoModelForCausalLM.from_pretrained(a).config.vocab_size == 128
