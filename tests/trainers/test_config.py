@@ -71,3 +71,12 @@ def test_shipped_configs_are_valid_and_their_suites_resolve(path: Path) -> None:
     held_out = held_out_suite(config, training)
     assert training.envs and held_out.envs
     assert {e.id for e in training.envs} & {e.id for e in held_out.envs}
+
+
+def test_the_package_exports_the_public_api_lazily(run_python) -> None:
+    out = run_python(
+        "import sys, rlvr.trainers as t\n"
+        "print('torch' in sys.modules, t.GRPOConfig.__name__, 'torch' in sys.modules)\n"
+        "print(t.GRPOTrainer.__name__)\n"
+    )
+    assert out.split() == ["False", "GRPOConfig", "False", "GRPOTrainer"]
