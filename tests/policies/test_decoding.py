@@ -13,27 +13,9 @@ pytest.importorskip("tokenizers")
 from rlvr.policies import GenerationRequest, SamplingParams, decoding  # noqa: E402
 from rlvr.policies.decoding import sample_tokens  # noqa: E402
 from rlvr.policies.hf import HFPolicy  # noqa: E402
-from rlvr.trainers.tiny import build_tiny_model  # noqa: E402
 
 EOS, PAD = 2, 0
 PROMPTS = [[5, 6, 7, 8, 9, 10, 11], [12, 13], list(range(20, 40)), [40], [50, 51, 52, 53]]
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny Llama of test_hf_policy: a zero </s> logit, so greedy never ends on its own."""
-    directory = build_tiny_model(
-        tmp_path_factory.mktemp("tiny-llama"),
-        hidden_size=32,
-        max_positions=256,
-        initializer_range=0.5,
-        tie_embeddings=False,
-    )
-    model = transformers.LlamaForCausalLM.from_pretrained(directory)
-    with torch.no_grad():
-        model.lm_head.weight[EOS].zero_()
-    model.save_pretrained(directory)
-    return directory
 
 
 @pytest.fixture(scope="module")

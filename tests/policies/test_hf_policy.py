@@ -14,24 +14,6 @@ tokenizers = pytest.importorskip("tokenizers")
 from rlvr.errors import DependencyNotInstalled  # noqa: E402
 from rlvr.policies import GenerationRequest, SamplingParams, make_policy  # noqa: E402
 from rlvr.policies.hf import HFPolicy  # noqa: E402
-from rlvr.trainers.tiny import build_tiny_model  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2-layer Llama over a character vocabulary, saved with a chat-templated tokenizer."""
-    directory = build_tiny_model(
-        tmp_path_factory.mktemp("tiny-llama"),
-        hidden_size=32,
-        max_positions=256,
-        initializer_range=0.5,
-        tie_embeddings=False,
-    )
-    model = transformers.LlamaForCausalLM.from_pretrained(directory)
-    with torch.no_grad():  # a zero logit for </s>: greedy decoding never ends on its own
-        model.lm_head.weight[2].zero_()
-    model.save_pretrained(directory)
-    return directory
 
 
 @pytest.fixture(scope="module")
