@@ -121,6 +121,8 @@ class GRPOTrainer:
         with logger:
             if start_step:
                 logger.message(f"resumed from step {start_step}")
+            else:
+                logger.log_eval(0, self.state["eval_before"])
             for step in range(start_step + 1, config.steps + 1):
                 metrics = self.train_step(step)
                 logger.log(step, metrics)
@@ -540,7 +542,11 @@ class GRPOTrainer:
                 summary["train_reward_first"] = train_rows[0].get("reward")
                 summary["train_reward_last"] = train_rows[-1].get("reward")
             summary["curve"] = str(
-                plot_learning_curve(metrics_file, self.output_dir / CURVE, title=self.config.model)
+                plot_learning_curve(
+                    metrics_file,
+                    self.output_dir / CURVE,
+                    title=f"GRPO: {self.config.model} on {self.config.env or self.config.suite}",
+                )
             )
             self._save_final_model(final_state)
             text = json.dumps(summary, indent=2)
