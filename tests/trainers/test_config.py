@@ -80,3 +80,23 @@ def test_the_package_exports_the_public_api_lazily(run_python) -> None:
         "print(t.GRPOTrainer.__name__)\n"
     )
     assert out.split() == ["False", "GRPOConfig", "False", "GRPOTrainer"]
+
+
+def test_rlvr_train_command_line(tmp_path: Path, capsys) -> None:
+    from rlvr.cli.main import main
+
+    assert main(["train", "--fields"]) == 0
+    assert "group_size" in capsys.readouterr().out
+    assert main(["train"]) == 2
+    assert "give a config file" in capsys.readouterr().err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model: tiny\nenv: math/arithmetic-v0\nstepz: 3\n")
+    assert main(["train", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "stepz" in err
+    assert main(["train", str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    good = tmp_path / "good.yaml"
+    good.write_text("model: tiny\nenv: math/arithmetic-v0\n")
+    assert main(["train", str(good), "--set", "group_size=1"]) == 2
+    assert "group_size" in capsys.readouterr().err
