@@ -10,23 +10,9 @@ transformers = pytest.importorskip("transformers")
 from rlvr.trainers.logprobs import token_logprobs  # noqa: E402
 
 
-def tiny_model():
-    config = transformers.LlamaConfig(
-        vocab_size=50,
-        hidden_size=16,
-        intermediate_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    return transformers.LlamaForCausalLM(config).eval()
-
-
 @pytest.mark.parametrize("chunk_size", [1, 3, 7, 1024])
-def test_chunked_log_probs_match_the_full_logits(chunk_size):
-    model = tiny_model()
+def test_chunked_log_probs_match_the_full_logits(chunk_size, random_llama):
+    model = random_llama().eval()
     input_ids = torch.randint(0, 50, (3, 9), generator=torch.Generator().manual_seed(1))
     attention_mask = torch.ones_like(input_ids)
     attention_mask[2, :3] = 0  # left padding
@@ -43,8 +29,8 @@ def test_chunked_log_probs_match_the_full_logits(chunk_size):
     torch.testing.assert_close(got_entropy, entropy, atol=1e-5, rtol=1e-5)
 
 
-def test_gradients_flow_and_chunk_size_is_checked():
-    model = tiny_model().train()
+def test_gradients_flow_and_chunk_size_is_checked(random_llama):
+    model = random_llama().eval().train()
     input_ids = torch.randint(0, 50, (2, 6))
     logprobs, entropy = token_logprobs(model, input_ids, torch.ones_like(input_ids), chunk_size=4)
     assert entropy is None
@@ -55,8 +41,8 @@ def test_gradients_flow_and_chunk_size_is_checked():
 
 
 @pytest.mark.parametrize("start", [0, 1, 5, 7])
-def test_start_skips_leading_positions_only(start):
-    model = tiny_model()
+def test_start_skips_leading_positions_only(start, random_llama):
+    model = random_llama().eval()
     input_ids = torch.randint(0, 50, (2, 9), generator=torch.Generator().manual_seed(2))
     mask = torch.ones_like(input_ids)
     with torch.no_grad():
@@ -68,7 +54,7 @@ def test_start_skips_leading_positions_only(start):
 
 
 @pytest.mark.parametrize("start", [-1, 8])
-def test_start_out_of_range_is_an_error(start):
+def test_start_out_of_range_is_an_error(start, random_llama):
     ids = torch.zeros((1, 9), dtype=torch.long)
     with pytest.raises(ValueError, match="start"):
-        token_logprobs(tiny_model(), ids, torch.ones_like(ids), start=start)
+        token_logprobs(random_llama().eval(), ids, torch.ones_like(ids), start=start)

@@ -15,20 +15,6 @@ PROMPT = (5, 9, 11, 3, 7, 21, 8)
 COMPLETIONS = [(4, 6, 2), (12,), (30, 31, 32, 33, 34)]
 
 
-def tiny_model():
-    config = transformers.LlamaConfig(
-        vocab_size=40,
-        hidden_size=16,
-        intermediate_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    return transformers.LlamaForCausalLM(config)
-
-
 def per_row(model):
     batch = collate([TrainingSequence(PROMPT, c, 1.0, i) for i, c in enumerate(COMPLETIONS)], 0)
     start = batch.first_loss_position
@@ -39,8 +25,8 @@ def per_row(model):
     return logprobs, entropy, mask
 
 
-def test_values_match_the_per_row_computation() -> None:
-    model = tiny_model().eval()
+def test_values_match_the_per_row_computation(random_llama) -> None:
+    model = random_llama(vocab_size=40, heads=4).eval()
     with torch.no_grad():
         got, got_entropy, mask = shared_prompt_logprobs(
             model, PROMPT, COMPLETIONS, 0, with_entropy=True
@@ -52,9 +38,9 @@ def test_values_match_the_per_row_computation() -> None:
     assert torch.allclose(got_entropy[real], expected_entropy[real], atol=1e-5)
 
 
-def test_gradients_match_the_per_row_computation() -> None:
+def test_gradients_match_the_per_row_computation(random_llama) -> None:
     weights = torch.tensor([1.0, -2.0, 0.5]).unsqueeze(1)
-    shared, rows = tiny_model(), tiny_model()
+    shared, rows = random_llama(vocab_size=40, heads=4), random_llama(vocab_size=40, heads=4)
     logprobs, _, mask = shared_prompt_logprobs(shared, PROMPT, COMPLETIONS, 0)
     (logprobs * mask * weights).sum().backward()
     expected, _, expected_mask = per_row(rows)
@@ -63,11 +49,11 @@ def test_gradients_match_the_per_row_computation() -> None:
         assert torch.allclose(a.grad, b.grad, atol=1e-5), name
 
 
-def test_empty_inputs_are_errors() -> None:
+def test_empty_inputs_are_errors(random_llama) -> None:
     with pytest.raises(ValueError, match="prompt"):
-        shared_prompt_logprobs(tiny_model(), (), COMPLETIONS, 0)
+        shared_prompt_logprobs(random_llama(vocab_size=40, heads=4), (), COMPLETIONS, 0)
     with pytest.raises(ValueError, match="completion"):
-        shared_prompt_logprobs(tiny_model(), PROMPT, [()], 0)
+        shared_prompt_logprobs(random_llama(vocab_size=40, heads=4), PROMPT, [()], 0)
 
 
 def test_units_share_prompts_within_groups_only() -> None:
