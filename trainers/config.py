@@ -157,6 +157,10 @@ class GRPOConfig(BaseModel):
     learning_rate: float = Field(1e-6, gt=0, description="AdamW learning rate.")
     weight_decay: float = Field(0.0, ge=0, description="AdamW weight decay.")
     warmup_steps: int = Field(0, ge=0, description="Linear learning-rate warm-up.")
+    lr_schedule: Literal["constant", "linear", "cosine"] = Field(
+        "constant",
+        description="After the warm-up: constant, or a linear or cosine decay to 0 at the end.",
+    )
     max_grad_norm: float = Field(1.0, gt=0, description="Gradient clipping norm.")
     gradient_checkpointing: bool = Field(False, description="Trade compute for memory.")
     lora: LoraConfig | None = Field(None, description="Train LoRA adapters instead of all weights.")

@@ -17,6 +17,7 @@ loss or gradient, or a loss spike. ``summary.json`` holds ``eval_before`` and ``
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import time
@@ -368,12 +369,15 @@ class GRPOTrainer:
             weight_decay=config.weight_decay,
         )
         total = config.steps * config.epochs_per_batch
-        warmup = config.warmup_steps
-
-        def schedule(done: int) -> float:
-            return min(1.0, (done + 1) / warmup) if warmup else 1.0
-
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, schedule)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer,
+            functools.partial(
+                learning_rate_factor,
+                warmup=config.warmup_steps,
+                total=total,
+                schedule=config.lr_schedule,
+            ),
+        )
         self.state.setdefault("optimizer_steps_planned", total)
         if self._resumed is not None:
             distributed.load_full_optimizer_state_dict(
@@ -575,6 +579,19 @@ def _seeded(seed: int, device: torch.device) -> Any:
     """Seed every generator a step's sampling draws from (so a resumed run samples the same)."""
     torch.manual_seed(seed % 2**63)
     yield
+
+
+def learning_rate_factor(done: int, *, warmup: int, total: int, schedule: str) -> float:
+    """The learning rate's multiplier after ``done`` optimiser steps: a linear warm-up over
+    ``warmup`` steps, then constant, or a linear or cosine decay reaching 0 at ``total``."""
+    if warmup and done < warmup:
+        return (done + 1) / warmup
+    if schedule == "constant":
+        return 1.0
+    progress = min(1.0, (done - warmup) / max(total - warmup, 1))
+    if schedule == "linear":
+        return 1.0 - progress
+    return 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
 class _SilentLogger:

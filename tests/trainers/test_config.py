@@ -100,3 +100,17 @@ def test_rlvr_train_command_line(tmp_path: Path, capsys) -> None:
     good.write_text("model: tiny\nenv: math/arithmetic-v0\n")
     assert main(["train", str(good), "--set", "group_size=1"]) == 2
     assert "group_size" in capsys.readouterr().err
+
+
+def test_learning_rate_schedules() -> None:
+    from rlvr.trainers.grpo import learning_rate_factor
+
+    def factors(schedule: str) -> list[float]:
+        return [
+            round(learning_rate_factor(d, warmup=2, total=6, schedule=schedule), 4)
+            for d in range(7)
+        ]
+
+    assert factors("constant") == [0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    assert factors("linear") == [0.5, 1.0, 1.0, 0.75, 0.5, 0.25, 0.0]
+    assert factors("cosine") == [0.5, 1.0, 1.0, 0.8536, 0.5, 0.1464, 0.0]
