@@ -1,7 +1,7 @@
 """GRPO training throughput and learning, rlvr's trainer against TRL's ``GRPOTrainer``, side by
 side in one process: same tiny model, same tasks, same hyper-parameters.
 
-Goal from the trainer issue: >= 1.5x TRL's samples/s (completions generated, scored and learned
+Goal: >= 1.5x TRL's samples/s (completions generated, scored and learned
 from per second of training wall time) at an equal or better reward after the same steps.
 
 Shared setup: the character-level Llama of ``rlvr.trainers.tiny`` (hidden 128, 3 layers) on
