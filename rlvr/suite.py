@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from rlvr.errors import SuiteNotFound
@@ -85,13 +84,9 @@ class Suite(BaseModel):
     @classmethod
     def from_yaml(cls, path: str | Path) -> Suite:
         """Load a suite from a YAML file; errors name the file."""
-        path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: a suite file is a mapping with 'name' and 'envs'")
+        from rlvr.yamlfile import read_yaml_mapping
+
+        data = read_yaml_mapping(path, expected="a suite file is a mapping with 'name' and 'envs'")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

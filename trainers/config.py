@@ -211,17 +211,9 @@ class GRPOConfig(BaseModel):
     @classmethod
     def from_yaml(cls, path: str | Path) -> GRPOConfig:
         """Read a config file; errors name the file and the field."""
-        import yaml
+        from rlvr.yamlfile import read_yaml_mapping
 
-        path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise ValueError(f"cannot read {path}: {error}") from None
-        except yaml.YAMLError as error:
-            raise ValueError(f"{path} is not valid YAML: {error}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path} must hold a mapping of config fields")
+        data = read_yaml_mapping(path, expected="a config file holds a mapping of config fields")
         try:
             return cls.model_validate(data)
         except ValueError as error:
