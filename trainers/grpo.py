@@ -30,7 +30,12 @@ from rlvr.errors import RlvrError
 from rlvr.evals.engine import RolloutEngine
 from rlvr.policies.base import SamplingParams
 from rlvr.trainers import distributed
-from rlvr.trainers.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from rlvr.trainers.checkpoint import (
+    CHECKPOINTS,
+    latest_checkpoint,
+    load_checkpoint,
+    save_checkpoint,
+)
 from rlvr.trainers.config import GRPOConfig
 from rlvr.trainers.data import TaskPlan, held_out_suite, training_suite
 from rlvr.trainers.evaluation import evaluate_held_out
@@ -70,6 +75,12 @@ class GRPOTrainer:
         self.console = console
         self.output_dir = Path(config.output_dir)
         self.context = distributed.init_distributed()
+        if self.context.enabled and config.beta > 0 and config.lora is None:
+            raise ValueError(
+                "a KL term against a frozen copy of the model is not supported under torchrun "
+                "(FSDP2): set beta: 0, or train LoRA adapters (the reference is then the base "
+                "model with adapters disabled)"
+            )
         self.device = self.context.device
         if not resume and latest_checkpoint(self.output_dir) is not None:
             raise ValueError(
@@ -83,6 +94,7 @@ class GRPOTrainer:
         self.model, self.tokenizer = load_model(config, self.device)
         self.mixed = mixed_precision(config, self.device) and not self.context.enabled
         self._generation_model: Any = None
+        self._resumed: dict[str, Any] | None = None  # a loaded checkpoint, until applied
         self.pad_id = self.tokenizer.pad_token_id
         if self.pad_id is None:
             self.pad_id = self.tokenizer.eos_token_id or 0
@@ -143,14 +155,16 @@ class GRPOTrainer:
         draws = distributed.split_for_rank(self.plan.draws(step), self.context)
         began = time.perf_counter()
         self.model.eval()
-        with _seeded(config.seed * 1_000_003 + step, self.device):
-            experience = play_step(
-                self._rollout_engine(),
-                draws,
-                config.group_size,
-                scale=config.advantage_scale,
-                filter_zero_variance=config.filter_zero_variance,
-            )
+        torch.manual_seed((config.seed * 1_000_003 + step) % 2**63)  # resumed runs sample alike
+        experience = play_step(
+            self._rollout_engine(),
+            draws,
+            config.group_size,
+            scale=config.advantage_scale,
+            # under FSDP every process must run as many passes as the others: groups whose
+            # advantages are all zero stay (they add no gradient, only normalisation)
+            filter_zero_variance=config.filter_zero_variance and not self.context.enabled,
+        )
         learn_began = time.perf_counter()
         stats = self._learn(experience.sequences) if experience.sequences else {}
         learned = time.perf_counter()
@@ -378,7 +392,6 @@ class GRPOTrainer:
                 schedule=config.lr_schedule,
             ),
         )
-        self.state.setdefault("optimizer_steps_planned", total)
         if self._resumed is not None:
             distributed.load_full_optimizer_state_dict(
                 self.model, self.optimizer, self._resumed["optimizer"], self.context
@@ -388,8 +401,6 @@ class GRPOTrainer:
 
             set_rng_state(self._resumed["rng"])
             self._resumed = None
-
-    _resumed: dict[str, Any] | None = None
 
     def _restore(self) -> int:
         """Load the newest checkpoint; the step it was taken at."""
@@ -497,12 +508,10 @@ class GRPOTrainer:
         )
         if not self.context.is_main:
             return None
-        if self.reference is not None and not (self.output_dir / "checkpoints").exists():
-            (self.output_dir / "checkpoints").mkdir(parents=True)
-        if self.reference is not None:
-            reference_file = self.output_dir / "checkpoints" / "reference.pt"
-            if not reference_file.exists():
-                torch.save(self.reference.state_dict(), reference_file)
+        reference_file = self.output_dir / CHECKPOINTS / "reference.pt"
+        if self.reference is not None and not reference_file.exists():
+            reference_file.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(self.reference.state_dict(), reference_file)
         return save_checkpoint(
             self.output_dir,
             step,
@@ -572,13 +581,6 @@ class GRPOTrainer:
         if self._policy is not None:
             self._policy = None
         distributed.close_distributed(self.context)
-
-
-@contextlib.contextmanager
-def _seeded(seed: int, device: torch.device) -> Any:
-    """Seed every generator a step's sampling draws from (so a resumed run samples the same)."""
-    torch.manual_seed(seed % 2**63)
-    yield
 
 
 def learning_rate_factor(done: int, *, warmup: int, total: int, schedule: str) -> float:

@@ -18,13 +18,6 @@ from rlvr.errors import DependencyNotInstalled
 from rlvr.trainers.config import GRPOConfig
 
 
-def resolve_device(device: str = "auto") -> torch.device:
-    """``auto``: the CUDA device of this process when there is one, else the CPU."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
 def resolve_dtype(config: GRPOConfig, device: torch.device) -> torch.dtype:
     """The dtype of the trained weights: bf16 only for ``dtype: bf16``; fp32 otherwise (``auto``
     trains fp32 weights under bf16 autocast on CUDA, see :func:`mixed_precision`)."""

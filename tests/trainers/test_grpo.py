@@ -231,3 +231,15 @@ def test_one_update_of_the_tiny_model_follows_the_advantages(tmp_path: Path) -> 
     trainer.close()
     assert after[0] > before[0] and after[1] < before[1]
     assert stats["grad_norm"] > 0
+
+
+def test_kl_to_a_frozen_copy_is_refused_under_several_processes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import rlvr.trainers.grpo as grpo
+    from rlvr.trainers.distributed import DistributedContext
+
+    two = DistributedContext(rank=0, world_size=2, local_rank=0, device=torch.device("cpu"))
+    monkeypatch.setattr(grpo.distributed, "init_distributed", lambda: two)
+    with pytest.raises(ValueError, match="beta: 0, or train LoRA"):
+        GRPOTrainer(toy_config(tmp_path, beta=0.1), console=False)

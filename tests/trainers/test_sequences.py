@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 from rlvr.trainers.sequences import TrainingSequence, collate, micro_batches
 
@@ -57,11 +56,6 @@ def test_micro_batches_split_evenly_in_order(rows: int, count: int, sizes: list[
     parts = micro_batches(sequences, count)
     assert [len(p) for p in parts] == sizes
     assert [s.episode for p in parts for s in p] == list(range(rows))
-
-
-def test_batch_moves_to_a_device() -> None:
-    batch = collate([TrainingSequence((1,), (2,), 1.0, 0)], 0).to("cpu")
-    assert batch.input_ids.device == torch.device("cpu")
 
 
 def test_first_loss_position_is_the_shortest_prompt_less_one() -> None:
