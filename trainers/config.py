@@ -139,6 +139,21 @@ class GRPOConfig(BaseModel):
     )
     system_prompt: str | None = Field(None, description="System message before every prompt.")
     format_weight: float = Field(0.0, ge=0, le=1, description="Weight of a format reward.")
+    rollouts: Literal["local", "remote"] = Field(
+        "local",
+        description="local: the trainer samples from the model it trains. remote: rollout "
+        "workers (rlvr rollout-worker OUTPUT_DIR) sample from the snapshots it publishes each "
+        "step, and it re-verifies every record they write (docs/scaling.md).",
+    )
+    max_staleness: int = Field(
+        1,
+        ge=0,
+        description="remote: use records sampled by a policy at most this many optimiser steps "
+        "older than the one being trained; older ones are dropped.",
+    )
+    rollout_timeout: float = Field(
+        600.0, gt=0, description="remote: seconds to wait for a step's groups before stopping."
+    )
     # -- algorithm -------------------------------------------------------------------------------
     advantage_scale: Literal["group", "batch", "none"] = Field(
         "group", description="Divide advantages by the group's std, the batch's, or not at all."

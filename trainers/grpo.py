@@ -40,6 +40,7 @@ from rlvr.trainers.config import GRPOConfig
 from rlvr.trainers.data import TaskPlan, held_out_suite, training_suite
 from rlvr.trainers.evaluation import evaluate_held_out
 from rlvr.trainers.loss import grpo_loss
+from rlvr.trainers.metrics import SilentLogger, reduce_metrics
 from rlvr.trainers.model import (
     autocast,
     generation_copy,
@@ -51,6 +52,7 @@ from rlvr.trainers.model import (
     trainable_parameters,
 )
 from rlvr.trainers.rollouts import play_step
+from rlvr.trainers.schedule import learning_rate_factor
 from rlvr.trainers.sequences import TrainingSequence
 from rlvr.trainers.sft import reference_sequences, supervised_warmup
 from rlvr.trainers.units import Unit, make_units
@@ -81,6 +83,8 @@ class GRPOTrainer:
                 "(FSDP2): set beta: 0, or train LoRA adapters (the reference is then the base "
                 "model with adapters disabled)"
             )
+        if self.context.enabled and config.rollouts == "remote":
+            raise ValueError("rollouts: remote is for one training process, not under torchrun")
         self.device = self.context.device
         if not resume and latest_checkpoint(self.output_dir) is not None:
             raise ValueError(
@@ -107,6 +111,7 @@ class GRPOTrainer:
         self.state: dict[str, Any] = {"loss_history": [], "eval": []}
         self._policy: Any = None
         self._engine: RolloutEngine | None = None
+        self._remote: Any = None  # RemoteExperience when rollouts come from workers
 
     # -- the run --------------------------------------------------------------------------------
 
@@ -121,7 +126,9 @@ class GRPOTrainer:
             self._write_config()
             self._warm_up_and_measure()
         self._prepare_optimisation(start_step)
-        logger: Any = _SilentLogger()
+        if config.rollouts == "remote":
+            self._serve_workers(start_step)
+        logger: Any = SilentLogger()
         if self.context.is_main:
             logger = MetricsLogger(
                 self.output_dir,
@@ -131,7 +138,8 @@ class GRPOTrainer:
                 resume_step=start_step,
             )
         started = time.perf_counter()
-        with logger:
+        workers = self._remote.stop_workers_at_exit() if self._remote else contextlib.nullcontext()
+        with logger, workers:
             if start_step:
                 logger.message(f"resumed from step {start_step}")
             else:
@@ -156,20 +164,27 @@ class GRPOTrainer:
         began = time.perf_counter()
         self.model.eval()
         torch.manual_seed((config.seed * 1_000_003 + step) % 2**63)  # resumed runs sample alike
-        experience = play_step(
-            self._rollout_engine(),
-            draws,
-            config.group_size,
-            scale=config.advantage_scale,
-            # under FSDP every process must run as many passes as the others: groups whose
-            # advantages are all zero stay (they add no gradient, only normalisation)
-            filter_zero_variance=config.filter_zero_variance and not self.context.enabled,
-        )
+        if self._remote is not None:
+            experience = self._remote.collect(version=step - 1)
+        else:
+            experience = play_step(
+                self._rollout_engine(),
+                draws,
+                config.group_size,
+                scale=config.advantage_scale,
+                # under FSDP every process must run as many passes as the others: groups whose
+                # advantages are all zero stay (they add no gradient, only normalisation)
+                filter_zero_variance=config.filter_zero_variance and not self.context.enabled,
+            )
         learn_began = time.perf_counter()
         stats = self._learn(experience.sequences) if experience.sequences else {}
         learned = time.perf_counter()
         metrics = experience.metrics()
         metrics.update(stats)
+        if self._remote is not None:
+            self._publish(step)
+            metrics.update(self._remote.metrics())
+            metrics["time/wait"] = experience.seconds["wait"]
         generated = sum(g.completion_tokens or 0 for turns in experience.generations for g in turns)
         trained = sum(s.length for s in experience.sequences)
         metrics.update(
@@ -184,7 +199,7 @@ class GRPOTrainer:
                 "sequences": len(experience.sequences),
             }
         )
-        return _reduce_metrics(metrics, self.context)
+        return reduce_metrics(metrics, self.context)
 
     # -- learning -------------------------------------------------------------------------------
 
@@ -426,6 +441,20 @@ class GRPOTrainer:
         reference.load_state_dict(torch.load(path.parent / "reference.pt", weights_only=True))
         return reference
 
+    # -- rollout workers (rollouts: remote) -------------------------------------------------------
+
+    def _serve_workers(self, version: int) -> None:
+        """Read workers' records from where the run stopped; publish the current weights."""
+        from rlvr.trainers.remote import RemoteExperience
+
+        self._remote = RemoteExperience.for_run(
+            self.config, self.plan.env_factories(), self.tokenizer, self.state.get("remote_inbox")
+        )
+        self._publish(version)
+
+    def _publish(self, version: int) -> None:
+        self.state["remote_inbox"] = self._remote.publish(version, self.model)
+
     # -- generation, evaluation, output ---------------------------------------------------------
 
     def _needs_generation_copy(self) -> bool:
@@ -581,61 +610,6 @@ class GRPOTrainer:
         if self._policy is not None:
             self._policy = None
         distributed.close_distributed(self.context)
-
-
-def learning_rate_factor(done: int, *, warmup: int, total: int, schedule: str) -> float:
-    """The learning rate's multiplier after ``done`` optimiser steps: a linear warm-up over
-    ``warmup`` steps, then constant, or a linear or cosine decay reaching 0 at ``total``."""
-    if warmup and done < warmup:
-        return (done + 1) / warmup
-    if schedule == "constant":
-        return 1.0
-    progress = min(1.0, (done - warmup) / max(total - warmup, 1))
-    if schedule == "linear":
-        return 1.0 - progress
-    return 0.5 * (1.0 + math.cos(math.pi * progress))
-
-
-class _SilentLogger:
-    """What processes other than the main one log: nothing."""
-
-    def __enter__(self) -> _SilentLogger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def log(self, *args: Any) -> None:
-        return None
-
-    log_eval = message = log
-
-
-SHARED_METRICS = (
-    "reward",
-    "reward_std",
-    "pass_rate",
-    "zero_var_share",
-    "completion_len",
-    "truncated_share",
-    "loss",
-    "clip_fraction",
-    "kl",
-    "entropy",
-    "gen_tok/s",
-    "train_tok/s",
-    "samples/s",
-)
-
-
-def _reduce_metrics(metrics: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Average the shared metrics over ranks (the others stay the main rank's own)."""
-    if not context.enabled:
-        return metrics
-    values = distributed.all_reduce_mean(
-        [float(metrics.get(key, 0.0)) for key in SHARED_METRICS], context
-    )
-    return {**metrics, **dict(zip(SHARED_METRICS, values, strict=True))}
 
 
 def _difference(after: float | None, before: float | None) -> float | None:

@@ -268,3 +268,47 @@ def _start_progress(
     task = progress.add_task("train", total=total_steps, completed=resume_step, metrics="")
     progress.start()
     return progress, task
+
+
+class SilentLogger:
+    """What processes other than the main one log: nothing."""
+
+    def __enter__(self) -> SilentLogger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def log(self, *args: Any) -> None:
+        return None
+
+    log_eval = message = log
+
+
+SHARED_METRICS = (
+    "reward",
+    "reward_std",
+    "pass_rate",
+    "zero_var_share",
+    "completion_len",
+    "truncated_share",
+    "loss",
+    "clip_fraction",
+    "kl",
+    "entropy",
+    "gen_tok/s",
+    "train_tok/s",
+    "samples/s",
+)
+
+
+def reduce_metrics(metrics: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Average the shared metrics over ranks (the others stay the main rank's own)."""
+    if not context.enabled:
+        return metrics
+    from rlvr.trainers import distributed
+
+    values = distributed.all_reduce_mean(
+        [float(metrics.get(key, 0.0)) for key in SHARED_METRICS], context
+    )
+    return {**metrics, **dict(zip(SHARED_METRICS, values, strict=True))}

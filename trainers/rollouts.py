@@ -113,8 +113,28 @@ def play_step(
         engine.policy = timed.policy
     wall = time.perf_counter() - start
     ordered = [played[job.sample] for job in jobs]
-    records = [record for record, _ in ordered]
-    generations = [turns for _, turns in ordered]
+    seconds = {"generate": timed.seconds, "verify": max(wall - timed.seconds, 0.0)}
+    return score_episodes(
+        [record for record, _ in ordered],
+        [turns for _, turns in ordered],
+        group_size,
+        scale=scale,
+        filter_zero_variance=filter_zero_variance,
+        seconds=seconds,
+    )
+
+
+def score_episodes(
+    records: list[RolloutRecord],
+    generations: list[list[Generation]],
+    group_size: int,
+    *,
+    scale: Scale,
+    filter_zero_variance: bool,
+    seconds: dict[str, float],
+) -> Experience:
+    """Group-relative advantages for episodes in group order (``group_size`` consecutive
+    episodes per task), and one training sequence per policy turn."""
     rewards = torch.tensor([r.verdict.reward for r in records], dtype=torch.float32)
     advantages = group_advantages(rewards, group_size, scale)
     zero_variance = zero_variance_groups(rewards, group_size)
@@ -131,7 +151,6 @@ def play_step(
         for turn in turns
         if turn.prompt_ids and turn.token_ids is not None and turn.finish_reason != "error"
     ]
-    seconds = {"generate": timed.seconds, "verify": max(wall - timed.seconds, 0.0)}
     return Experience(records, generations, rewards, advantages, zero_variance, sequences, seconds)
 
 

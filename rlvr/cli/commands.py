@@ -12,7 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 
 from rlvr.check import is_interactive
+from rlvr.cli.scaffold import cmd_new_env  # noqa: F401  (dispatched by name)
 from rlvr.cli.train import cmd_train  # noqa: F401  (dispatched by name)
+from rlvr.cli.worker import cmd_rollout_worker  # noqa: F401  (dispatched by name)
 from rlvr.registry import default_registry
 
 console = Console(highlight=False)

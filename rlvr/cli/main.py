@@ -10,7 +10,9 @@ from typing import Any
 import yaml
 
 from rlvr import __version__
+from rlvr.cli.scaffold import add_new_env_parser
 from rlvr.cli.train import add_train_parser
+from rlvr.cli.worker import add_worker_parser
 
 
 def parse_kwargs(pairs: Sequence[str]) -> dict[str, Any]:
@@ -98,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
     add_train_parser(sub)
+    add_worker_parser(sub)
+    add_new_env_parser(sub)
 
     p = sub.add_parser("export", help="write an eval run's records as a Parquet dataset")
     p.add_argument("dir", metavar="DIR", help="an rlvr eval --out directory")
@@ -118,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.kwargs = parse_kwargs(args.kwarg)
             if args.difficulty is not None:
                 args.kwargs["difficulty"] = args.difficulty
-        return getattr(commands, f"cmd_{args.command}")(args)
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(args)
     except (
         RlvrError,
         ValidationError,

@@ -226,11 +226,7 @@ class HFPolicy:
         prompts: dict[int, str] = {}
         for index, request in enumerate(requests):
             try:
-                prompts[index] = self._tokenizer.apply_chat_template(
-                    [dict(message) for message in request.messages],
-                    add_generation_prompt=True,
-                    tokenize=False,
-                )
+                prompts[index] = render_prompt(self._tokenizer, request.messages)
             except Exception as error:  # a bad conversation fails only its own request
                 results[index] = _failed(f"chat template failed: {error}")
         groups: dict[SamplingParams, list[int]] = {}
@@ -358,6 +354,14 @@ class HFPolicy:
             prompt_ids=tuple(prompt_ids),
             token_ids=tuple(ids),
         )
+
+
+def render_prompt(tokenizer: Any, messages: Sequence[Any]) -> str:
+    """The text the model continues: ``messages`` through the chat template, with the
+    assistant's turn opened. Its tokens are ``tokenizer(text, add_special_tokens=False)``."""
+    return tokenizer.apply_chat_template(
+        [dict(message) for message in messages], add_generation_prompt=True, tokenize=False
+    )
 
 
 def _check_options(batch_size: int, fast_decoding: str) -> None:

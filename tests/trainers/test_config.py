@@ -103,7 +103,7 @@ def test_rlvr_train_command_line(tmp_path: Path, capsys) -> None:
 
 
 def test_learning_rate_schedules() -> None:
-    from rlvr.trainers.grpo import learning_rate_factor
+    from rlvr.trainers.schedule import learning_rate_factor
 
     def factors(schedule: str) -> list[float]:
         return [

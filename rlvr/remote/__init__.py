@@ -1,0 +1,1 @@
+"""Rollouts produced outside the training process: rollout workers, Ray, ingestion."""
