@@ -27,6 +27,12 @@ def add_worker_parser(sub: argparse._SubParsersAction) -> None:
         default="jsonl",
         help="one JSON Lines file per worker, or one Parquet file per round",
     )
+    p.add_argument(
+        "--backend",
+        choices=("hf", "vllm"),
+        default="hf",
+        help="sample with transformers (rlvr's fast sampler) or with vLLM, when installed",
+    )
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:1, ... (default: auto)")
     p.add_argument("--max-rounds", type=int, help="stop after this many rounds")
     p.add_argument(
@@ -48,6 +54,7 @@ def cmd_rollout_worker(args: argparse.Namespace) -> int:
         args.run_dir,
         name=args.name,
         output_format=args.format,
+        backend=args.backend,
         device=args.device,
         max_rounds=args.max_rounds,
         wait_seconds=args.wait,

@@ -4,7 +4,8 @@ vLLM is optional and not a dependency of any extra (it needs a CUDA machine): wi
 policy raises :class:`~rlvr.errors.DependencyNotInstalled` naming the install. Requests are
 rendered with the model's chat template (``LLM.chat``) and generated in one call per batch with
 the request's sampling parameters; stop strings, token budgets and seeds map to vLLM's
-``SamplingParams``.
+``SamplingParams``. Generations carry vLLM's prompt and completion token ids, so rollout
+workers (``rlvr rollout-worker --backend vllm``) can sample for the trainer with vLLM.
 """
 
 from __future__ import annotations
@@ -58,13 +59,16 @@ class VLLMPolicy:
         generations = []
         for output in outputs:
             choice = output.outputs[0]
+            prompt_ids = tuple(output.prompt_token_ids or ())
             generations.append(
                 Generation(
                     choice.text,
                     "length" if choice.finish_reason == "length" else "stop",
-                    prompt_tokens=len(output.prompt_token_ids or []),
+                    prompt_tokens=len(prompt_ids),
                     completion_tokens=len(choice.token_ids),
                     seconds=share,
+                    prompt_ids=prompt_ids or None,
+                    token_ids=tuple(choice.token_ids),
                 )
             )
         return generations

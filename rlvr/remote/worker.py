@@ -12,8 +12,9 @@ worker, or one Parquet file per round) with what the trainer needs to learn from
 
 The trainer trusts none of it blindly: it rebuilds each task from its own environments, replays
 the episode to verify it again, and uses the token ids only when they decode to the verified
-text. Between rounds the worker switches to a newer snapshot when one appears, and it stops when
-the run marks itself done (or after ``max_rounds``).
+text. Between rounds the worker switches to a newer snapshot when one appears (``backend="vllm"``
+samples with vLLM, which starts a new engine per snapshot), and it stops when the run marks
+itself done (or after ``max_rounds``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from rlvr.remote.snapshot import ROLLOUTS_DIR, Snapshot, is_done, latest_snapsho
 from rlvr.types import RolloutRecord
 
 FORMATS = ("jsonl", "parquet")
+BACKENDS = ("hf", "vllm")
 
 
 def round_seed(seed: int, worker: str, round_number: int) -> int:
@@ -49,6 +51,7 @@ class RolloutWorker:
         *,
         name: str | None = None,
         output_format: str = "jsonl",
+        backend: str = "hf",
         device: str = "auto",
         max_rounds: int | None = None,
         poll_seconds: float = 1.0,
@@ -58,6 +61,8 @@ class RolloutWorker:
             raise ValueError(
                 f"output format must be one of {', '.join(FORMATS)}, got {output_format!r}"
             )
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         if max_rounds is not None and max_rounds < 1:
             raise ValueError(f"max_rounds must be >= 1, got {max_rounds}")
         self.run_dir = Path(run_dir)
@@ -67,6 +72,7 @@ class RolloutWorker:
                 f"worker name {self.name!r}: use letters, digits, '-', '_' or '.' (it names a file)"
             )
         self.output_format = output_format
+        self.backend = backend
         self.device = device
         self.max_rounds = max_rounds
         self.poll_seconds = poll_seconds
@@ -158,22 +164,31 @@ class RolloutWorker:
 
     def _load_newest(self) -> None:
         """Switch to the newest snapshot if it is not the one loaded."""
-        from rlvr.policies.hf import HFPolicy
-
         newest = latest_snapshot(self.run_dir)
         assert newest is not None
         if self.snapshot is not None and newest.version == self.snapshot.version:
             return
         if self._policy is not None:
             self._policy.close()
+            self._policy = None
+        self._policy = self._open(newest)
+        self.snapshot = newest
+
+    def _open(self, snapshot: Snapshot) -> Any:
+        """A policy sampling from ``snapshot``: transformers (hf) or vLLM."""
+        if self.backend == "vllm":
+            from rlvr.policies.vllm import VLLMPolicy
+
+            return VLLMPolicy(str(snapshot.path))
+        from rlvr.policies.hf import HFPolicy
+
         config = json.loads((self.run_dir / "config.json").read_text(encoding="utf-8"))
-        self._policy = HFPolicy(
-            str(newest.path),
+        return HFPolicy(
+            str(snapshot.path),
             device=self.device,
             batch_size=int(config.get("generation_batch_size", 64)),
             fast_decoding="on" if config.get("fast_decoding", True) else "off",
         )
-        self.snapshot = newest
 
     def _write(self, records: list[RolloutRecord]) -> None:
         directory = self.run_dir / ROLLOUTS_DIR

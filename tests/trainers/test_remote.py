@@ -273,3 +273,66 @@ def test_the_cli_worker_serves_a_run_in_parquet(tmp_path: Path) -> None:
     assert len(parts) >= 2
     rows = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["kind"] == "train"]
     assert [r["remote/accepted"] for r in rows] == [8.0, 8.0]
+
+
+class FakeVLLM:
+    """vLLM's offline API as the vllm: policy uses it (LLM.chat, SamplingParams), answering
+    '7' and 'x' in turn with the snapshot's own tokenizer."""
+
+    def __init__(self, model: str) -> None:
+        from transformers import AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=True)
+        self.calls = 0
+
+    def chat(self, conversations, params, use_tqdm=False):
+        from types import SimpleNamespace
+
+        outputs = []
+        for messages in conversations:
+            self.calls += 1
+            text = "7" if self.calls % 2 else "x"
+            prompt = self.tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True, tokenize=False
+            )
+            ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+            choice = SimpleNamespace(
+                text=text, token_ids=[*ids, self.tokenizer.eos_token_id], finish_reason="stop"
+            )
+            prompt_ids = self.tokenizer(prompt, add_special_tokens=False)["input_ids"]
+            outputs.append(SimpleNamespace(prompt_token_ids=prompt_ids, outputs=[choice]))
+        return outputs
+
+
+def test_a_vllm_worker_feeds_the_trainer_its_token_ids(tmp_path: Path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    monkeypatch.setitem(sys.modules, "vllm", SimpleNamespace(LLM=FakeVLLM, SamplingParams=dict))
+    config = remote_config(tmp_path, steps=2, tasks_per_step=2, rollout_timeout=60)
+    worker = RolloutWorker(tmp_path, name="v", backend="vllm", wait_seconds=60, poll_seconds=0.05)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    trainer = GRPOTrainer(config, console=False)
+    try:
+        trainer.train()
+    finally:
+        trainer.close()
+        thread.join(timeout=60)
+    rows = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["kind"] == "train"]
+    assert [r["remote/accepted"] for r in rows] == [8.0, 8.0]
+    assert all("remote/retokenized" not in r for r in rows)
+    assert all(r["reward"] == 0.5 for r in rows)
+    first = json.loads((tmp_path / "rollouts" / "v.jsonl").read_text().splitlines()[0])
+    assert first["policy"]["spec"].startswith("vllm:")
+    assert first["policy"]["turn_ids"][0]["token_ids"][-1] == trainer.tokenizer.eos_token_id
+
+
+def test_worker_options_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="backend must be one of hf, vllm"):
+        RolloutWorker(tmp_path, backend="tgi")
+    with pytest.raises(ValueError, match="output format must be one of jsonl, parquet"):
+        RolloutWorker(tmp_path, output_format="csv")
+    with pytest.raises(ValueError, match="worker name 'a/b'"):
+        RolloutWorker(tmp_path, name="a/b")
+    with pytest.raises(TimeoutError, match=r"no policy snapshot appeared in 0\.1 s"):
+        RolloutWorker(tmp_path, wait_seconds=0.1, poll_seconds=0.02).run()
