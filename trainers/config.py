@@ -199,6 +199,23 @@ class GRPOConfig(BaseModel):
     eval_temperature: float = Field(
         0.0, ge=0, description="Sampling temperature of held-out evaluations (0: greedy)."
     )
+    monitor_verifier: str | None = Field(
+        None,
+        description="Judge held-out completions again with this verifier (a registered name, "
+        "e.g. math) at every evaluation: logs eval_monitor and the gap to eval_reward, and warns "
+        "when the training reward rises while the held-out score falls (reward hacking).",
+    )
+    monitor_samples: int = Field(
+        5,
+        ge=0,
+        description="Top-reward and most-improved held-out samples written to "
+        "OUTPUT_DIR/samples/<evaluation>.md at every evaluation (0: none).",
+    )
+    save_best: bool = Field(
+        False,
+        description="Keep the model of the best evaluation by held-out score (the monitor "
+        "verifier's when set, never the training reward) in OUTPUT_DIR/best.",
+    )
     loss_spike_factor: float = Field(
         10.0, gt=1, description="Stop when the loss exceeds this many times its running mean."
     )

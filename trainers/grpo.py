@@ -38,7 +38,7 @@ from rlvr.trainers.checkpoint import (
 )
 from rlvr.trainers.config import GRPOConfig
 from rlvr.trainers.data import TaskPlan, held_out_suite, training_suite
-from rlvr.trainers.evaluation import evaluate_held_out
+from rlvr.trainers.evaluation import HeldOutEvaluator
 from rlvr.trainers.loss import grpo_loss
 from rlvr.trainers.metrics import SilentLogger, reduce_metrics
 from rlvr.trainers.model import (
@@ -59,6 +59,7 @@ from rlvr.trainers.units import Unit, make_units
 
 SUMMARY = "summary.json"
 CURVE = "learning_curve.png"
+BEST = "best"
 SPIKE_WARMUP_STEPS = 5
 """Steps of loss history before the spike guard is armed."""
 
@@ -112,6 +113,8 @@ class GRPOTrainer:
         self._policy: Any = None
         self._engine: RolloutEngine | None = None
         self._remote: Any = None  # RemoteExperience when rollouts come from workers
+        self.evaluator = HeldOutEvaluator(config, self.held_out)
+        self.monitor = self.evaluator.monitor
 
     # -- the run --------------------------------------------------------------------------------
 
@@ -146,15 +149,18 @@ class GRPOTrainer:
                 logger.log_eval(0, self.state["eval_before"])
             for step in range(start_step + 1, config.steps + 1):
                 metrics = self.train_step(step)
+                self.monitor.observe_step(metrics["reward"])
                 logger.log(step, metrics)
                 for warning in self._warnings(metrics):
                     logger.message(warning)
-                if step % config.checkpoint_every == 0 or step == config.steps:
-                    self.save(step)
                 if step % config.eval_every == 0 and step != config.steps:
                     logger.log_eval(step, self._evaluate(f"step-{step}", step))
+                    self._report_eval_warnings(logger)
+                if step % config.checkpoint_every == 0 or step == config.steps:
+                    self.save(step)
             after = self._evaluate("after", config.steps)
             logger.log_eval(config.steps, after)
+            self._report_eval_warnings(logger)
         return self._finish(after, time.perf_counter() - started)
 
     def train_step(self, step: int) -> dict[str, Any]:
@@ -179,7 +185,7 @@ class GRPOTrainer:
         learn_began = time.perf_counter()
         stats = self._learn(experience.sequences) if experience.sequences else {}
         learned = time.perf_counter()
-        metrics = experience.metrics()
+        metrics = experience.metrics(config.format_weight)
         metrics.update(stats)
         if self._remote is not None:
             self._publish(step)
@@ -430,7 +436,8 @@ class GRPOTrainer:
                 "config file (or start a new output_dir)"
             )
         self.model.load_state_dict(loaded["model"])
-        self.state = {k: v for k, v in saved.items() if k not in ("step", "config")}
+        self.state = {k: v for k, v in saved.items() if k not in ("step", "config", "monitor")}
+        self.monitor.restore(saved.get("monitor", {}))
         if self.config.beta > 0 and self.config.lora is None:
             self.reference = self._load_reference(path)
         self._resumed = loaded
@@ -514,19 +521,22 @@ class GRPOTrainer:
         results: dict[str, float] = {}
         self.model.eval()
         if self.context.is_main:  # the others wait in broadcast_object
-            results = evaluate_held_out(
-                self._live_policy(),
-                self.held_out,
-                self.output_dir / "eval" / name,
-                limit=config.eval_limit,
-                max_tokens=config.max_new_tokens,
-                temperature=config.eval_temperature,
-                seed=config.seed,
-                batch_size=config.generation_batch_size,
-            )
+            results = self.evaluator.run(self._live_policy(), name, step)
         results = distributed.broadcast_object(results, self.context)
         self.state["eval"] = [*self.state["eval"], {"step": step, "name": name, **results}]
+        if config.save_best and results.get("eval_best"):
+            state = distributed.full_state_dict(self.model, self.context)  # every process
+            if self.context.is_main:
+                self._save_model(self.output_dir / BEST, state)
+                best = {"step": step, "name": name, "score": self.monitor.best.score}
+                (self.output_dir / BEST / "best.json").write_text(json.dumps(best) + "\n")
         return results
+
+    def _report_eval_warnings(self, logger: Any) -> None:
+        warnings = self.evaluator.take_warnings()
+        for warning in warnings:
+            logger.message(warning)
+        self.state["hacking_warnings"] = [*self.state.get("hacking_warnings", []), *warnings]
 
     def save(self, step: int) -> Path | None:
         """Write checkpoint ``step`` (every process takes part; the main one writes)."""
@@ -547,7 +557,11 @@ class GRPOTrainer:
             model_state=model_state,
             optimizer_state=optimizer_state,
             scheduler_state=self.scheduler.state_dict(),
-            trainer_state={"config": self.config.model_dump(mode="json"), **self.state},
+            trainer_state={
+                "config": self.config.model_dump(mode="json"),
+                **self.state,
+                "monitor": self.monitor.state(),
+            },
             keep=self.config.keep_checkpoints,
         )
 
@@ -572,6 +586,9 @@ class GRPOTrainer:
             "evaluations": self.state["eval"],
             "train_seconds": seconds,
         }
+        if self.monitor.best is not None:
+            summary["best"] = {"step": self.monitor.best.step, "score": self.monitor.best.score}
+        summary["hacking_warnings"] = self.state.get("hacking_warnings", [])
         if "eval_before_warmup" in self.state:
             summary["eval_before_warmup"] = self.state["eval_before_warmup"].get("eval_reward")
             summary["warmup_loss"] = self.state.get("warmup_loss")
@@ -590,15 +607,14 @@ class GRPOTrainer:
                     title=f"GRPO: {self.config.model} on {self.config.env or self.config.suite}",
                 )
             )
-            self._save_final_model(final_state)
+            self._save_model(self.output_dir / "model", final_state)
             text = json.dumps(summary, indent=2)
             (self.output_dir / SUMMARY).write_text(text + "\n")
         distributed.barrier(self.context)
         return summary
 
-    def _save_final_model(self, state: dict[str, Any]) -> None:
-        """The trained model and tokenizer in ``OUTPUT_DIR/model`` (loadable as ``hf:PATH``)."""
-        target = self.output_dir / "model"
+    def _save_model(self, target: Path, state: dict[str, Any]) -> None:
+        """The model and tokenizer in ``target`` (loadable as ``hf:PATH``)."""
         model = self.model
         if hasattr(model, "merge_and_unload"):
             model.save_pretrained(target / "adapter")

@@ -20,6 +20,7 @@ from rlvr.evals.engine import EpisodeJob, RolloutEngine
 from rlvr.policies.base import Generation, GenerationRequest, Policy
 from rlvr.suite import SuiteDraw
 from rlvr.trainers.advantages import Scale, group_advantages, zero_variance_groups
+from rlvr.trainers.monitor import format_share, length_correlation, unearned_share
 from rlvr.trainers.sequences import TrainingSequence
 from rlvr.types import RolloutRecord
 
@@ -56,8 +57,11 @@ class Experience:
     sequences: list[TrainingSequence]
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def metrics(self) -> dict[str, Any]:
-        """Reward, pass rate, zero-variance share, lengths, truncation and status shares."""
+    def metrics(self, format_weight: float = 0.0) -> dict[str, Any]:
+        """Reward, pass rate, zero-variance share, lengths, truncation and status shares, and
+        the reward-hacking signals (:mod:`rlvr.trainers.monitor`): the correlation of reward
+        with completion length, and the shares of the reward paid by the format component
+        (``format_weight``) and to answers not judged correct."""
         rewards = self.rewards
         turns = [g for episode in self.generations for g in episode]
         lengths = [g.completion_tokens or 0 for g in turns]
@@ -71,6 +75,11 @@ class Experience:
             "truncated_share": _mean([float(g.finish_reason == "length") for g in turns]),
             "turns_per_episode": len(turns) / max(len(self.records), 1),
         }
+        spent = [float(sum(g.completion_tokens or 0 for g in e)) for e in self.generations]
+        correlation = length_correlation(rewards.tolist(), spent)
+        out["reward_length_corr"] = correlation if correlation is not None else 0.0
+        out["format_share"] = format_share(self.records, format_weight)
+        out["unearned_share"] = unearned_share(self.records)
         for status in ("no_answer", "timeout", "error"):
             out[f"{status}_share"] = _mean(
                 [float(r.verdict.status == status) for r in self.records]

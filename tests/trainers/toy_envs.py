@@ -1,4 +1,5 @@
-"""A trivial environment for trainer tests: any completion that starts with a digit scores 1."""
+"""Trivial environments for trainer tests: a learnable one (a completion that starts with a digit
+scores 1) and a gameable one (a first character with an even code point scores 1)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from rlvr.verifiers.base import BaseVerifier
 
 TOY_ID = "toy/first-digit-v0"
 TOY_SUITE = "toy-first-digit"
+HACKED_ID = "toy/even-first-char-v0"
+HACKED_SUITE = "toy-even-first-char"
+MONITOR_VERIFIER = "toy-odd-first-char"
 
 
 class DigitPrompts:
@@ -36,14 +40,44 @@ class StartsWithDigit(BaseVerifier):
         return task.answer
 
 
+class FirstCharParity(BaseVerifier):
+    """A reward a policy can game: 1 when the completion's first character has an even (or,
+    for the monitor, odd) code point. Training on one drives the other towards 0."""
+
+    version = "1"
+
+    def __init__(self, parity: int = 0) -> None:
+        self.parity = parity
+        self.name = "toy-even-first-char" if parity == 0 else MONITOR_VERIFIER
+
+    def check(self, task: Task, completion: str) -> Verdict:
+        ok = bool(completion) and ord(completion[0]) % 2 == self.parity
+        return Verdict(reward=float(ok), correct=ok, answer=completion[:1])
+
+    def reference_completion(self, task: Task) -> str:
+        return "b" if self.parity == 0 else "a"
+
+
+def odd_first_char() -> FirstCharParity:
+    return FirstCharParity(1)
+
+
 def make() -> TextEnv:
     return TextEnv(DigitPrompts(), StartsWithDigit())
+
+
+def make_hacked() -> TextEnv:
+    return TextEnv(DigitPrompts(), FirstCharParity(0))
 
 
 def register() -> None:
     """Register the environment and a one-entry suite of it (idempotent)."""
     import rlvr
+    from rlvr import verifiers
     from rlvr.suite import register_suite
 
     rlvr.register(id=TOY_ID, entry_point="toy_envs:make", override=True)
     register_suite({"name": TOY_SUITE, "envs": [{"id": TOY_ID}]}, override=True)
+    rlvr.register(id=HACKED_ID, entry_point="toy_envs:make_hacked", override=True)
+    register_suite({"name": HACKED_SUITE, "envs": [{"id": HACKED_ID}]}, override=True)
+    verifiers.register(MONITOR_VERIFIER, "toy_envs:odd_first_char", override=True)
