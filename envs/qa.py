@@ -97,6 +97,8 @@ class QAEnv(gym.Env[str, str]):
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"], "render_fps": 1}
+    verifier_kind: ClassVar[str] = "exact"
+    """The answer is matched against the gold and its aliases (see :meth:`judge`)."""
 
     def __init__(
         self,

@@ -160,6 +160,13 @@ class TextEnv(gym.Env[str, str]):
         return hook(task) if hook else {"empty": "", "echo_prompt": task.prompt}
 
     @property
+    def verifier_kind(self) -> str:
+        """The kind of this environment's verifier (see :mod:`rlvr.verifiers.kinds`)."""
+        from rlvr.verifiers.kinds import verifier_kind
+
+        return verifier_kind(self.verifier)
+
+    @property
     def env_id(self) -> str | None:
         return self.spec.id if self.spec is not None else None
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from rlvr.ids import parse_env_id
 from rlvr.types import Message, RolloutRecord, Task, Verdict
+from rlvr.verifiers.kinds import env_verifier_kind
 
 
 def make_record(
@@ -27,6 +28,7 @@ def make_record(
         env_version=parse_env_id(unwrapped.spec.id).version,
         verifier=unwrapped.verifier.name,
         verifier_version=unwrapped.verifier.version,
+        verifier_kind=env_verifier_kind(unwrapped),
         task=task,
         completion=completion,
         messages=[Message.model_validate(m) for m in messages] if messages else None,
@@ -49,5 +51,10 @@ def reverify(record: RolloutRecord, env: Any = None) -> RolloutRecord:
     verifier = env.unwrapped.verifier
     verdict = env.unwrapped.verify(record.task, record.final_completion)
     return record.model_copy(
-        update={"verdict": verdict, "verifier": verifier.name, "verifier_version": verifier.version}
+        update={
+            "verdict": verdict,
+            "verifier": verifier.name,
+            "verifier_version": verifier.version,
+            "verifier_kind": env_verifier_kind(env),
+        }
     )

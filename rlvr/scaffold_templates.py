@@ -182,6 +182,7 @@ class SumVerifier(BaseVerifier):
 
     name = "@NAME@"
     version = "1"
+    kind = "exact"
     timeout = 1.0
 
     def check(self, task: Task, completion: str) -> Verdict:

@@ -12,6 +12,11 @@ A suite is written in YAML (or built in Python)::
 ``suite.sample(n, seed=s)`` draws ``n`` (entry, task index) pairs: entries by weight, task indices
 without repeats within an epoch for finite sources. The draws are a pure function of ``s``, and
 ``sample(n)`` is a prefix of ``sample(n + k)``.
+
+A suite marked ``verifiable: true`` accepts only environments whose verifier verifies (kinds
+``exact``, ``symbolic``, ``executed``, ``rule``); building it with an environment judged by a
+rubric, a reward model or a judge raises ``ValueError``, unless it also says
+``allow_hackable: true`` (see :mod:`rlvr.verifiers.kinds`).
 """
 
 from __future__ import annotations
@@ -67,6 +72,15 @@ class Suite(BaseModel):
     name: str = Field(min_length=1)
     description: str = ""
     envs: list[SuiteEntry] = Field(min_length=1)
+    verifiable: bool = Field(
+        False,
+        description="Every entry must be judged by a verifiable kind of verifier (exact, "
+        "symbolic, executed, rule): building the suite refuses a rubric, reward model or judge.",
+    )
+    allow_hackable: bool = Field(
+        False,
+        description="Accept entries with hackable (graded) verifiers in a suite marked verifiable.",
+    )
     _built: dict[str, Any] = PrivateAttr(default_factory=dict)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
@@ -106,8 +120,30 @@ class Suite(BaseModel):
         with self._lock:
             if key not in self._built:
                 entry = entries[key]
-                self._built[key] = default_registry().make(entry.id, **entry.kwargs)
+                env = default_registry().make(entry.id, **entry.kwargs)
+                try:
+                    self._check_kind(entry, env)
+                except ValueError:
+                    env.close()
+                    raise
+                self._built[key] = env
             return self._built[key]
+
+    def _check_kind(self, entry: SuiteEntry, env: Any) -> None:
+        """Refuse a hackable verifier in a suite marked verifiable (unless it allows them)."""
+        if not self.verifiable or self.allow_hackable:
+            return
+        from rlvr.verifiers.kinds import VERIFIABLE_KINDS, env_verifier_kind, is_hackable
+
+        kind = env_verifier_kind(env)
+        if is_hackable(kind):
+            verifier = getattr(getattr(env.unwrapped, "verifier", None), "name", "its own")
+            raise ValueError(
+                f"suite {self.name!r} is marked verifiable, but its entry {entry.key!r} is judged "
+                f"by the {verifier!r} verifier, of kind {kind!r}, which grades rather than "
+                f"verifies (only {', '.join(VERIFIABLE_KINDS)} verify); remove the entry, or "
+                "set `allow_hackable: true` in the suite to train or evaluate on it anyway"
+            )
 
     def build(self) -> Suite:
         """Build every environment now, so unknown ids and bad kwargs fail early."""

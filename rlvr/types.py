@@ -84,6 +84,8 @@ class RolloutRecord(BaseModel):
 
     ``env_version`` and ``verifier_version`` say which behaviour produced the verdict; a record
     verified by an older verifier can be judged again with :func:`rlvr.reverify`.
+    ``verifier_kind`` says how (see :mod:`rlvr.verifiers.kinds`): ``None`` in records written
+    before kinds existed.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -92,6 +94,9 @@ class RolloutRecord(BaseModel):
     env_version: int
     verifier: str
     verifier_version: str
+    verifier_kind: str | None = None
+    """``exact``, ``symbolic``, ``executed``, ``rule`` (verified) or ``rubric``,
+    ``reward-model``, ``judge`` (graded, hackable)."""
     task: Task
     completion: str | None = None
     messages: list[Message] | None = None

@@ -18,7 +18,11 @@ MAX_COMPLETION_CHARS = 262_144
 
 @runtime_checkable
 class Verifier(Protocol):
-    """Anything that can judge completions. ``name`` and ``version`` go into rollout records."""
+    """Anything that can judge completions. ``name`` and ``version`` go into rollout records.
+
+    A verifier should also declare ``kind`` (see :mod:`rlvr.verifiers.kinds`); one that does not
+    is taken to be ``rule``.
+    """
 
     name: str
     version: str
@@ -49,6 +53,8 @@ class BaseVerifier:
 
     name: ClassVar[str] = "base"
     version: ClassVar[str] = "0"
+    kind: ClassVar[str] = "rule"
+    """How the verdict is reached (see :mod:`rlvr.verifiers.kinds`); subclasses declare theirs."""
     timeout: float = 2.0
     """Seconds one verification may take when it runs bounded (see :mod:`rlvr.verifiers.pool`)."""
     max_completion_chars: int = MAX_COMPLETION_CHARS

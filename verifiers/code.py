@@ -142,6 +142,7 @@ class CodeVerifier(BaseVerifier):
 
     name: ClassVar[str] = "code"
     version: ClassVar[str] = "1"
+    kind: ClassVar[str] = "executed"
     self_bounded: ClassVar[bool] = True
     """The sandbox bounds every run: no need for the verifier worker pool around it."""
 

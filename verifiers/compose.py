@@ -48,6 +48,14 @@ class CompositeVerifier(BaseVerifier):
         self.version = "+".join(v.version for v, _ in self.components.values())  # type: ignore[misc]
         self.timeout = sum(getattr(v, "timeout", 2.0) for v, _ in self.components.values())
 
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        """Hackable if any component is (its kind), else the primary component's kind."""
+        from rlvr.verifiers.kinds import composite_kind
+
+        parts = [v for v, _ in self.components.values()]
+        return composite_kind(parts, self.components[self.primary][0])
+
     def check(self, task: Task, completion: str) -> Verdict:
         verdicts = {label: v.verify(task, completion) for label, (v, _) in self.components.items()}
         main = verdicts[self.primary]
@@ -85,6 +93,7 @@ class FormatVerifier(BaseVerifier):
 
     name: ClassVar[str] = "format"
     version: ClassVar[str] = "1"
+    kind: ClassVar[str] = "rule"
     timeout = 1.0
 
     def __init__(self, style: str = "boxed") -> None:

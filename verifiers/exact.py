@@ -90,6 +90,7 @@ class ExactVerifier(BaseVerifier):
 
     name = "exact"
     version = "1"
+    kind = "exact"
     timeout = 1.0
 
     def __init__(self, case_sensitive: bool = True) -> None:
@@ -123,6 +124,7 @@ class NumericVerifier(BaseVerifier):
 
     name = "numeric"
     version = "1"
+    kind = "exact"
     timeout = 1.0
 
     @staticmethod

@@ -235,6 +235,7 @@ class MathVerifier(BaseVerifier):
 
     name: ClassVar[str] = "math"
     version: ClassVar[str] = "1"
+    kind: ClassVar[str] = "symbolic"
     timeout = 2.0
 
     def __init__(self, graded: bool = False, tolerance: float | None = None) -> None:

@@ -49,6 +49,7 @@ class RuleVerifier(BaseVerifier):
 
     name: ClassVar[str] = "logic"
     version: ClassVar[str] = "1"
+    kind: ClassVar[str] = "rule"
     timeout = 2.0
 
     def __init__(self, graded: bool = False) -> None:

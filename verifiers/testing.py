@@ -36,6 +36,7 @@ class ScriptedVerifier(BaseVerifier):
 
     name: ClassVar[str] = "scripted"
     version: ClassVar[str] = "1"
+    kind: ClassVar[str] = "rule"
     timeout = 2.0
 
     def check(self, task: Task, completion: str) -> Verdict:

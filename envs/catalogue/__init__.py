@@ -7,6 +7,7 @@ environment code is imported only when an environment is made.
 from __future__ import annotations
 
 from rlvr.envs.catalogue.code import ENVS as CODE_ENVS
+from rlvr.envs.catalogue.graded import ENVS as GRADED_ENVS
 from rlvr.envs.catalogue.interactive import ENVS as INTERACTIVE_ENVS
 from rlvr.envs.catalogue.logic import ENVS as LOGIC_ENVS
 from rlvr.envs.catalogue.math import ENVS as MATH_ENVS
@@ -19,4 +20,5 @@ BUILTIN_ENVS: tuple[EnvSpec, ...] = (
     *CODE_ENVS,
     *INTERACTIVE_ENVS,
     *QA_ENVS,
+    *GRADED_ENVS,
 )

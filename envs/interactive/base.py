@@ -191,6 +191,8 @@ class InteractiveEnv(gym.Env[str, str]):
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"], "render_fps": 1}
+    verifier_kind: ClassVar[str] = "rule"
+    """The game's own rules say whether it was won."""
 
     def __init__(
         self,

@@ -20,6 +20,8 @@ class CalculatorEvaluation:
 
     name: ClassVar[str] = "calculator"
     version: ClassVar[str] = "1"
+    kind: ClassVar[str] = "rule"
+    """Not a judge (it pays nothing): it computes, deterministically, so it is ``rule``."""
 
     def verify(self, task: Task, completion: str) -> Verdict:
         return Verdict(reward=0.0, answer=evaluate(completion))

@@ -8,8 +8,9 @@ active at once, one generating while the other verifies. A multi-turn episode st
 it terminates or is truncated; then its :class:`~rlvr.types.RolloutRecord` is handed to
 ``on_record`` and a new episode takes its slot.
 
-Records carry the policy spec, the sampling parameters, token counts, turns and the time split
-(``generate``, ``verify``) in ``record.policy`` and ``record.timings``; ``record.policy["job"]``
+Records carry the verifier's kind (``record.verifier_kind``), the policy spec, the sampling
+parameters, token counts, turns and the time split (``generate``, ``verify``) in
+``record.policy`` and ``record.timings``; ``record.policy["job"]``
 identifies the episode (environment key, task index, sample) so that an interrupted run can
 skip what it already did.
 """
@@ -26,6 +27,7 @@ from typing import Any
 from rlvr.ids import parse_env_id
 from rlvr.policies.base import Generation, GenerationRequest, Policy, SamplingParams
 from rlvr.types import Message, RolloutRecord, Task, Verdict
+from rlvr.verifiers.kinds import env_verifier_kind
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ class RolloutEngine:
             env_version=parse_env_id(env_id).version,
             verifier=getattr(verifier, "name", "env"),
             verifier_version=str(getattr(verifier, "version", "0")),
+            verifier_kind=env_verifier_kind(unwrapped),
             task=episode.task,
             completion=last.text if episode.turns == 1 else None,
             messages=[Message.model_validate(m) for m in episode.messages],

@@ -4,8 +4,10 @@ The page needs nothing from the network: the style is inline and the charts are 
 It shows the run (policy, samples, limit, date, records), a table of every environment's metrics,
 pass@1 per environment, accuracy by difficulty, accuracy against the token budget when the summary
 carries a ``sweep``, and example episodes (the first failing and first passing one of each
-environment, in task order). Every number shown is the summary's, rounded for display; the
-exact value is kept in the cell's ``data-value``. All text from records (prompts, completions,
+environment, in task order). Every environment is labelled with its verifier's kind; scores from
+hackable kinds (rubric, reward model, judge) are flagged as graded, not verified. Every number
+shown is the summary's, rounded for display; the exact value is kept in the cell's
+``data-value``. All text from records (prompts, completions,
 feedback) is escaped.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from rlvr.evals.run import RESULTS, SUMMARY, read_records
 from rlvr.types import RolloutRecord
+from rlvr.verifiers.kinds import HACKABLE_KINDS
 
 REPORT = "report.html"
 PALETTE = (
@@ -70,6 +73,29 @@ def metric_columns(entries: list[dict[str, Any]]) -> list[str]:
         return int(k), kind != "pass"
 
     return sorted(names, key=order)
+
+
+def kind_parts(kind: str | None) -> list[str]:
+    """The kinds in a summary's ``verifier_kind`` (``"exact+rubric"`` has two; ``None`` none)."""
+    return [part for part in (kind or "").split("+") if part]
+
+
+def has_hackable(kind: str | None) -> bool:
+    """Whether a summary's ``verifier_kind`` includes a hackable (graded) kind."""
+    return any(part in HACKABLE_KINDS for part in kind_parts(kind))
+
+
+def kind_badge(kind: str | None) -> str:
+    """The kind as HTML badges: green for verified kinds, amber for hackable ones."""
+    badges = []
+    for part in kind_parts(kind):
+        hackable = part in HACKABLE_KINDS
+        title = "graded: a hackable score, not verified" if hackable else "verified"
+        badges.append(
+            f"<span class='kind {'hackable' if hackable else 'verified'}' "
+            f"title='{escape(title, quote=True)}'>{escape(part)}</span>"
+        )
+    return "".join(badges)
 
 
 def write_report(out_dir: str | Path) -> Path:
@@ -134,8 +160,12 @@ def _header(summary: dict[str, Any], records: list[RolloutRecord], date: str) ->
         name: sorted({str(r.policy.get("params", {}).get(name)) for r in records})
         for name in ("max_tokens", "temperature", "top_p")
     }
+    kinds = sorted(
+        {k for e in summary["envs"].values() for k in kind_parts(e.get("verifier_kind"))}
+    )
     facts = [
         ("policy", _policies(records)),
+        ("verifier kinds", ", ".join(kinds)),
         ("samples", str(summary.get("samples", "?"))),
         ("limit", str(_limit(summary, records))),
         ("records", str(len(records))),
@@ -152,9 +182,17 @@ def _header(summary: dict[str, Any], records: list[RolloutRecord], date: str) ->
         for m in kpis
     )
     dl = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts if v)
+    graded = [key for key, e in summary["envs"].items() if has_hackable(e.get("verifier_kind"))]
+    warning = (
+        f"<p class='warn'>{len(graded)} of {len(summary['envs'])} environments are scored by a "
+        "hackable verifier (rubric, reward model or judge): their numbers are grades a policy "
+        "can learn to game, not verified accuracy.</p>"
+        if graded
+        else ""
+    )
     return (
         f"<header><h1>rlvr eval report</h1><dl class='facts'>{dl}</dl>"
-        f"<div class='kpis'>{cards}</div></header>"
+        f"<div class='kpis'>{cards}</div>{warning}</header>"
     )
 
 
@@ -176,7 +214,8 @@ def _table(summary: dict[str, Any]) -> str:
     )
 
     def row(key: str, entry: dict[str, Any], cls: str = "") -> str:
-        cells = [f"<td data-value='{escape(key, quote=True)}'>{escape(key)}</td>"]
+        badge = kind_badge(entry.get("verifier_kind"))
+        cells = [f"<td data-value='{escape(key, quote=True)}'>{escape(key)} {badge}</td>"]
         for column in columns:
             value = entry.get(column)
             if value is None:
@@ -198,7 +237,9 @@ def _table(summary: dict[str, Any]) -> str:
     return (
         f"<div class='scroll'><table class='sortable'><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody><tfoot>{foot}</tfoot></table></div>"
-        "<p class='note'>Click a column heading to sort. Rates are shares of all records.</p>"
+        "<p class='note'>Click a column heading to sort. Rates are shares of all records. "
+        "Beside each environment, its verifier's kind: green ones verify answers, amber ones "
+        "(rubric, reward-model, judge) grade them.</p>"
     )
 
 
@@ -206,7 +247,11 @@ def _table(summary: dict[str, Any]) -> str:
 
 
 def _pass1_items(summary: dict[str, Any]) -> list[tuple[str, float]]:
-    return [(key, float(entry.get("pass@1", 0.0))) for key, entry in summary["envs"].items()]
+    def label(key: str, entry: dict[str, Any]) -> str:
+        kind = entry.get("verifier_kind")
+        return f"{key} ({kind})" if kind else key
+
+    return [(label(k, e), float(e.get("pass@1", 0.0))) for k, e in summary["envs"].items()]
 
 
 def _bar_chart(items: list[tuple[str, float]]) -> str:
@@ -389,8 +434,10 @@ def _job_order(record: RolloutRecord) -> tuple[int, int]:
 def _episode(kind: str, record: RolloutRecord) -> str:
     verdict = record.verdict
     job = record.policy.get("job", {})
+    kind = f" ({record.verifier_kind})" if record.verifier_kind else ""
     facts = [
         ("task", record.task.id),
+        ("verifier", f"{record.verifier}{kind}"),
         ("sample", str(job.get("sample", ""))),
         ("status", verdict.status),
         ("reward", f"{verdict.reward:.3f}"),
@@ -440,6 +487,10 @@ details.env{border:1px solid var(--bd);border-radius:8px;margin:8px 0;padding:8p
 details.env summary{cursor:pointer;font-weight:600}
 .episode{border-left:4px solid var(--bd);padding:8px 12px;margin:10px 0}
 .episode.failing{border-color:rgb(var(--bad))}.episode.passing{border-color:rgb(var(--good))}
+.kind{display:inline-block;font-size:11px;padding:0 6px;margin-left:4px;border-radius:8px;
+font-weight:600;vertical-align:1px}.kind.verified{background:rgba(var(--good),.18)}
+.kind.hackable{background:#f6d58e}.warn{background:#fff4d6;border:1px solid #f0c36d;
+border-radius:6px;padding:8px 12px;margin:12px 0 0}
 .meta{margin:0 0 4px;color:var(--mut);font-size:12px}.feedback{margin:0 0 8px;font-style:italic}
 .io{display:grid;grid-template-columns:1fr 1fr;gap:12px}pre{background:var(--bg);
 border:1px solid var(--bd);border-radius:6px;padding:8px;margin:0;white-space:pre-wrap;

@@ -9,6 +9,10 @@ Output directory:
   of the fraction of samples correct), unbiased ``pass@k`` for every k up to the number of
   samples that is a power of two or the number itself, ``maj@k``, ``mean_reward``, the shares of
   ``no_answer``/``timeout``/``error`` verdicts and the mean completion tokens; the same overall.
+  Every environment's entry (and the overall one) also has ``verifier_kind``: the kind of the
+  verifier that scored it (:mod:`rlvr.verifiers.kinds`; kinds joined by ``+`` when records of
+  one key disagree, ``None`` for records that predate kinds), so a graded score is never
+  mistaken for a verified one.
 """
 
 from __future__ import annotations
@@ -172,9 +176,16 @@ def summarise(records: Iterable[RolloutRecord], samples: int) -> dict[str, Any]:
             entry["by_difficulty"] = {
                 level: _metrics(rs, samples) for level, rs in sorted(by_level.items())
             }
-        envs[key] = entry
-    overall = _metrics([r for g in groups.values() for r in g], samples)
+        envs[key] = {"verifier_kind": kind_of(group), **entry}
+    everything = [r for g in groups.values() for r in g]
+    overall = {"verifier_kind": kind_of(everything), **_metrics(everything, samples)}
     return {"samples": samples, "overall": overall, "envs": envs}
+
+
+def kind_of(records: Iterable[RolloutRecord]) -> str | None:
+    """The verifier kind of ``records``: one kind, several joined by ``+``, or ``None``."""
+    kinds = sorted({r.verifier_kind for r in records if r.verifier_kind is not None})
+    return "+".join(kinds) if kinds else None
 
 
 def _metrics(records: list[RolloutRecord], samples: int) -> dict[str, Any]:
