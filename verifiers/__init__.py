@@ -35,6 +35,9 @@ _BUILTIN: dict[str, str] = {
     "logic": "rlvr.verifiers.rules:RuleVerifier",
     "math": "rlvr.verifiers.math_verifier:MathVerifier",
     "code": "rlvr.verifiers.code:CodeVerifier",
+    "reward-model": "rlvr.verifiers.reward_model:RewardModelVerifier",
+    "judge": "rlvr.verifiers.judge:JudgeVerifier",
+    "rubric": "rlvr.verifiers.rubric:RubricVerifier",
 }
 _registered: dict[str, str] = dict(_BUILTIN)
 _plugins_loaded = False

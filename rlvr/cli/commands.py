@@ -67,6 +67,8 @@ def _options_table(spec: Any) -> Table | None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from rlvr.verifiers.kinds import env_verifier_kind
+
     registry = default_registry()
     spec = registry.spec(args.env_id)
     facts = [
@@ -81,13 +83,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         console.print(options)
     env = registry.make(args.env_id, **args.kwargs)
     prompt, info = env.reset(seed=0)
+    kind = env_verifier_kind(env)
     if is_interactive(env):  # a game or a search: the hidden answer stays hidden
+        console.print(f"verifier kind: {kind}")
         console.print(Panel(escape(prompt), title="opening of a sample game", title_align="left"))
         return 0
     task = info["task"]
     verifier = env.unwrapped.verifier
     console.print(
         f"tasks: {len(env.unwrapped.source):,}   verifier: {verifier.name} v{verifier.version}"
+        f"   kind: {kind}"
     )
     console.print(Panel(escape(prompt), title=f"sample task {task.id}", title_align="left"))
     console.print(f"gold answer: {escape(json.dumps(task.answer, ensure_ascii=False))}")
@@ -185,6 +190,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from rlvr.evals.run import evaluate
     from rlvr.policies import SamplingParams, make_policy
 
+    _check_pairwise_args(args)
     registry = default_registry()
     if args.env:
         registry.spec(args.env)
@@ -241,6 +247,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"{entry['no_answer_rate']:.1%}",
         )
     console.print(table)
+    if getattr(args, "baseline", None):
+        _judge_against_baseline(args)
     from rlvr.evals.report import write_report
 
     report = write_report(args.out)
@@ -248,6 +256,57 @@ def cmd_eval(args: argparse.Namespace) -> int:
         f"records: {args.out}/results.jsonl   summary: {args.out}/summary.json   report: {report}"
     )
     return 0
+
+
+def _check_pairwise_args(args: argparse.Namespace) -> None:
+    """Fail before the eval runs when ``--baseline``/``--judge`` cannot work."""
+    from pathlib import Path
+
+    from rlvr.evals.run import RESULTS
+
+    baseline, judge = getattr(args, "baseline", None), getattr(args, "judge", None)
+    if bool(baseline) != bool(judge):
+        raise ValueError(
+            "--baseline and --judge go together: the judge compares this run with the baseline"
+        )
+    if baseline and not (Path(baseline) / RESULTS).is_file():
+        raise FileNotFoundError(
+            f"--baseline {baseline} has no {RESULTS}: pass the --out directory of an eval run"
+        )
+    if judge:
+        from rlvr.verifiers.judge import check_policy_spec
+
+        check_policy_spec(judge)
+
+
+def _judge_against_baseline(args: argparse.Namespace) -> None:
+    """Judge the run against ``args.baseline`` with ``args.judge``; print the win-rates."""
+    from rlvr.evals.pairwise import PAIRWISE, pairwise, pairwise_table
+    from rlvr.verifiers.judge import JudgeVerifier
+
+    judge = JudgeVerifier(args.judge, swap=not args.judge_no_swap)
+    try:
+        with console.status(f"judging against {escape(args.baseline)} ..."):
+            judge.policy  # noqa: B018  (built now: a bad spec fails here, with its own message)
+            section = pairwise(args.out, args.baseline, judge, batch_size=args.batch_size)
+    finally:
+        judge.close()
+    console.print(pairwise_table(section))
+    overall = section["overall"]
+    problems = [
+        text.format(count)
+        for text, count in (
+            ("{} episode(s) have no baseline record", overall["missing"]),
+            ("{} pair(s) have different tasks", overall["task_mismatch"]),
+            ("the judge failed on {} pair(s)", overall["judge_errors"]),
+        )
+        if count
+    ]
+    if problems:
+        console.print(
+            f"[yellow]warning:[/] {'; '.join(problems)}: they do not count in the win rate "
+            f"(see {escape(str(args.out))}/{PAIRWISE})"
+        )
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -93,6 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="environment option for --env (repeatable; values parsed as YAML)",
     )
     p.add_argument("--difficulty", type=int, help="shorthand for -k difficulty=N")
+    p.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="an earlier eval --out directory: a judge compares each episode with it (win-rate)",
+    )
+    p.add_argument(
+        "--judge",
+        metavar="SPEC",
+        help="the judge for --baseline: a policy spec (hf:PATH, openai:URL#MODEL, ...) or "
+        "module:attr (a factory of a policy)",
+    )
+    p.add_argument(
+        "--judge-no-swap",
+        action="store_true",
+        help="ask the judge once per pair instead of in both orders (faster, position-biased)",
+    )
 
     p = sub.add_parser("compare", help="table two eval runs side by side (B - A)")
     p.add_argument("dir_a", metavar="DIR_A", help="an rlvr eval --out directory (the base)")
