@@ -1,4 +1,4 @@
-"""A verifier wrapper that runs every verification in the worker pool with a hard time limit."""
+"""A verifier wrapper that runs every verification on an executor with a hard time limit."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ from collections.abc import Sequence
 
 from rlvr.types import Task, Verdict
 from rlvr.verifiers.base import Verifier, check_batch, check_completion_type
-from rlvr.verifiers.pool import Job, VerifierPool, default_pool
+from rlvr.verifiers.executor import Executor, default_executor
+from rlvr.verifiers.pool import Job
 
 
 class BoundedVerifier:
     """Runs ``inner`` out of process: no completion can hang or crash the caller.
 
-    ``timeout`` defaults to the inner verifier's own ``timeout`` attribute (else 2 s). Checker
-    hooks (``reference_completion``, ``known_bad_completions``) are forwarded to ``inner``.
+    ``timeout`` defaults to the inner verifier's own ``timeout`` attribute (else 2 s). ``pool``
+    (any :class:`~rlvr.verifiers.executor.Executor`) defaults to the process-wide default
+    executor: the local worker pool unless ``RLVR_EXECUTOR`` or ``set_default_executor`` say
+    otherwise. Checker hooks (``reference_completion``, ``known_bad_completions``) are forwarded
+    to ``inner``.
     """
 
     def __init__(
-        self, inner: Verifier, *, timeout: float | None = None, pool: VerifierPool | None = None
+        self, inner: Verifier, *, timeout: float | None = None, pool: Executor | None = None
     ) -> None:
         if type(inner).__module__ == "__main__":
             raise ValueError(
@@ -39,8 +43,8 @@ class BoundedVerifier:
         return self.inner.version
 
     @property
-    def pool(self) -> VerifierPool:
-        return self._pool or default_pool()
+    def pool(self) -> Executor:
+        return self._pool or default_executor()
 
     def verify(self, task: Task, completion: str) -> Verdict:
         return self.verify_many([task], [completion])[0]

@@ -74,6 +74,7 @@ class _Worker:
     def __init__(self, memory_limit: int | None) -> None:
         parent, child = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        env.pop("RLVR_EXECUTOR", None)  # a verifier nested in a worker verifies locally
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -128,9 +129,13 @@ class VerifierPool:
 
     def run(self, jobs: Sequence[Job], timeout: float) -> list[Verdict]:
         """Run every job with at most ``timeout`` seconds each; verdicts come back in order."""
-        if not 0 < timeout < float("inf"):  # NaN fails too: it would never time out
-            raise ValueError(f"timeout must be a finite number > 0 seconds, got {timeout}")
-        payloads = [self._pickle(job) for job in jobs]
+        _check_timeout(timeout)
+        return self.run_pickled([self._pickle(job) for job in jobs], timeout)
+
+    def run_pickled(self, payloads: Sequence[bytes], timeout: float) -> list[Verdict]:
+        """Like :meth:`run`, for jobs already pickled (what a remote executor sends)."""
+        _check_timeout(timeout)
+        payloads = list(payloads)
         with self._lock:
             if self._closed:
                 raise RuntimeError("this VerifierPool is closed")
@@ -236,6 +241,11 @@ class VerifierPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_timeout(timeout: float) -> None:
+    if not 0 < timeout < float("inf"):  # NaN fails too: it would never time out
+        raise ValueError(f"timeout must be a finite number > 0 seconds, got {timeout}")
 
 
 _default_pool: VerifierPool | None = None
