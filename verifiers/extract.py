@@ -8,7 +8,9 @@ Policy, applied by :func:`extract_answer`:
    ``<think>`` means everything after it is thinking.
 2. The highest-priority marker present decides, and lower levels are never consulted:
    ``\\boxed{…}``/``\\fbox{…}`` > ``<answer>…</answer>`` > an answer phrase ("the answer is",
-   "final answer:", …) > the last number in the text.
+   "final answer:", …) > the last number in the text. When that last number sits inside a math
+   span (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``), the span is the answer (after its
+   last ``=``, if any): ``So x = $\\frac{3}{4}$`` answers ``\\frac{3}{4}``, not ``4``.
 3. At the boxed and tag levels *all* candidates are kept and ``answer`` is the last one; callers
    treat several *different* candidates as several final answers (wrong). The phrase and number
    levels yield one candidate: the last phrase, the last number.
@@ -27,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Source = Literal["boxed", "tag", "phrase", "number"]
+Source = Literal["boxed", "tag", "phrase", "math", "number"]
 
 _THINK_RE = re.compile(r"<(/?)think>", re.IGNORECASE)
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)[ \t]*\{")
@@ -43,6 +45,10 @@ _NUMBER_RE = re.compile(
     r"|[0-9]+(?:\.[0-9]+)?"
     r"|\.[0-9]+)"
     r"(?:[eE][-+]?[0-9]+)?"
+)
+_MATH_SPAN_RE = re.compile(
+    r"\$\$([^$]{1,4000})\$\$|\$([^$\n]{1,4000})\$|\\\((.{1,4000}?)\\\)|\\\[(.{1,4000}?)\\\]",
+    re.DOTALL,
 )
 _WS_RE = re.compile(r"\s+")
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
@@ -214,10 +220,28 @@ def find_numbers(text: str) -> list[str]:
 
 def last_number(text: str) -> str | None:
     """The last number in ``text`` (see :func:`find_numbers`), or ``None``."""
+    last = _last_number_match(text)
+    return None if last is None else last.group(0)
+
+
+def _last_number_match(text: str) -> re.Match[str] | None:
     last: re.Match[str] | None = None
     for match in _NUMBER_RE.finditer(text):
         last = match
-    return None if last is None else last.group(0)
+    return last
+
+
+def math_span_at(text: str, position: int) -> str | None:
+    """The content of the math span (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) around
+    ``position``, after its last ``=``; ``None`` when ``position`` is in no span."""
+    for match in _MATH_SPAN_RE.finditer(text):
+        if match.start() <= position < match.end():
+            content = next(group for group in match.groups() if group is not None)
+            content = content.rsplit("=", 1)[-1].strip()
+            return content or None
+        if match.start() > position:
+            break
+    return None
 
 
 def fenced_code(text: str, language: str | Iterable[str] | None = None) -> str | None:
@@ -276,10 +300,13 @@ def extract_answer(text: str) -> Extraction:
     phrases = find_answer_phrases(text)
     if phrases:
         return Extraction(phrases[-1], "phrase", (phrases[-1],))
-    number = last_number(text)
-    if number is not None:
-        return Extraction(number, "number", (number,))
-    return Extraction(None, None, ())
+    number = _last_number_match(text)
+    if number is None:
+        return Extraction(None, None, ())
+    span = math_span_at(text, number.start())
+    if span is not None:
+        return Extraction(span, "math", (span,))
+    return Extraction(number.group(0), "number", (number.group(0),))
 
 
 def normalize_text(s: str) -> str:

@@ -69,6 +69,15 @@ EXTRACTION_CASES: list[tuple[str, str | None, str | None, tuple[str, ...]]] = [
     ("answer:\n5", "5", "number", ("5",)),
     ("the answer isn't 4", "4", "number", ("4",)),
     ("reanswer: 4 x", "4", "number", ("4",)),
+    # math level: the last number sits inside a math span
+    ("$\\frac{1}{2}$", "\\frac{1}{2}", "math", ("\\frac{1}{2}",)),
+    ("So x = $\\frac{3}{4}$.", "\\frac{3}{4}", "math", ("\\frac{3}{4}",)),
+    ("$$ y = 2x + 1 = 7 $$", "7", "math", ("7",)),
+    ("\\[ \\sqrt{2} \\]", "\\sqrt{2}", "math", ("\\sqrt{2}",)),
+    ("first $\\frac{1}{3}$ then $\\frac{1}{2}$", "\\frac{1}{2}", "math", ("\\frac{1}{2}",)),
+    ("$1, 2, 3$", "1, 2, 3", "math", ("1, 2, 3",)),
+    ("it is $\\frac{1}{3}$ or 1/2", "1/2", "number", ("1/2",)),
+    ("costs $5 and $7", "7", "number", ("7",)),
     # number level
     ("I got 3 then 4", "4", "number", ("4",)),
     ("total -12.5 units", "-12.5", "number", ("-12.5",)),

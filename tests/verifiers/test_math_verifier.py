@@ -357,3 +357,20 @@ def test_known_bad_parts_only_in_binary_mode() -> None:
     t = task(["3", "4"])
     assert {"part_1_wrong", "part_2_wrong"} <= set(MathVerifier().known_bad_completions(t))
     assert not {"part_1_wrong"} & set(MathVerifier(graded=True).known_bad_completions(t))
+
+
+@pytest.mark.parametrize(
+    ("completion", "correct"),
+    [
+        ("$\\frac{1}{2}$", True),
+        ("$\\dfrac{1}{2}$.", True),
+        ("So x = $\\frac{1}{2}$", True),
+        ("$$x = 0.5$$", True),
+        ("$\\frac{1}{4}$", False),
+        ("$1, 2$", False),  # a spray inside one span is not the last number 2
+        ("I think $\\frac{1}{2}$ or maybe 3", False),
+    ],
+)
+def test_a_final_math_span_is_the_answer(completion: str, correct: bool) -> None:
+    verdict = MathVerifier().verify(Task(id="t", prompt="p", answer="1/2"), completion)
+    assert verdict.correct is correct and verdict.status == "ok"
