@@ -17,56 +17,18 @@ A policy trained on a reward will find every error in it. The monitor watches fo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rlvr.evals.metrics import format_share, length_correlation, unearned_share
 from rlvr.types import RolloutRecord
+
+__all__ = ["HackingMonitor", "format_share", "length_correlation", "unearned_share"]
 
 SAMPLE_CHARS = 1_500
 """Characters of a prompt or completion shown in a samples file."""
-
-
-def length_correlation(rewards: Sequence[float], lengths: Sequence[float]) -> float | None:
-    """Pearson correlation of reward and completion length; ``None`` when either is constant."""
-    if len(rewards) != len(lengths):
-        raise ValueError(f"{len(rewards)} rewards but {len(lengths)} lengths")
-    n = len(rewards)
-    if n < 2:
-        return None
-    mean_r, mean_l = sum(rewards) / n, sum(lengths) / n
-    cov = sum((r - mean_r) * (x - mean_l) for r, x in zip(rewards, lengths, strict=True))
-    var_r = sum((r - mean_r) ** 2 for r in rewards)
-    var_l = sum((x - mean_l) ** 2 for x in lengths)
-    if var_r <= 0 or var_l <= 0:
-        return None
-    return cov / math.sqrt(var_r * var_l)
-
-
-def format_share(records: Sequence[RolloutRecord], format_weight: float) -> float:
-    """Share of the total reward paid by the ``format`` component.
-
-    With ``format_weight`` ``w`` the reward is ``(correctness + w * format) / (1 + w)``, so a
-    record's format part is ``w * format / (1 + w)``.
-    """
-    total = sum(r.verdict.reward for r in records)
-    if total <= 0 or format_weight <= 0:
-        return 0.0
-    part = sum(
-        format_weight * r.verdict.components.get("format", 0.0) / (1 + format_weight)
-        for r in records
-    )
-    return min(part / total, 1.0)
-
-
-def unearned_share(records: Sequence[RolloutRecord]) -> float:
-    """Share of the total reward paid to answers the verifier did not judge correct."""
-    total = sum(r.verdict.reward for r in records)
-    if total <= 0:
-        return 0.0
-    return sum(r.verdict.reward for r in records if not r.verdict.correct) / total
 
 
 @dataclass

@@ -9,6 +9,9 @@ Output directory:
   of the fraction of samples correct), unbiased ``pass@k`` for every k up to the number of
   samples that is a power of two or the number itself, ``maj@k``, ``mean_reward``, the shares of
   ``no_answer``/``timeout``/``error`` verdicts and the mean completion tokens; the same overall.
+  Two signs of a gamed reward sit beside them: ``reward_length_corr`` (correlation of reward
+  with completion length; ``null`` when either is constant) and ``unearned_share`` (share of the
+  reward paid to answers not judged correct: partial credit, format rewards).
   Every environment's entry (and the overall one) also has ``verifier_kind``: the kind of the
   verifier that scored it (:mod:`rlvr.verifiers.kinds`; kinds joined by ``+`` when records of
   one key disagree, ``None`` for records that predate kinds), so a graded score is never
@@ -25,7 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from rlvr.evals.engine import EpisodeJob, RolloutEngine
-from rlvr.evals.metrics import majority_at_k, mean, pass_at_k
+from rlvr.evals.metrics import (
+    length_correlation,
+    majority_at_k,
+    mean,
+    pass_at_k,
+    unearned_share,
+)
 from rlvr.policies.base import Policy, SamplingParams
 from rlvr.types import RolloutRecord
 
@@ -218,4 +227,7 @@ def _metrics(records: list[RolloutRecord], samples: int) -> dict[str, Any]:
     out["first_try_rate"] = mean(
         [float(r.verdict.correct and r.policy.get("turns", 1) == 1) for r in records]
     )
+    lengths = [float(r.policy.get("completion_tokens") or len(r.final_completion)) for r in records]
+    out["reward_length_corr"] = length_correlation([r.verdict.reward for r in records], lengths)
+    out["unearned_share"] = unearned_share(records)
     return out

@@ -52,3 +52,32 @@ def test_majority_at_k():
 
 def test_mean():
     assert mean([]) == 0.0 and mean([1.0, 0.0, 0.5]) == 0.5
+
+
+def test_the_summary_shows_signs_of_a_gamed_reward():
+    from rlvr.evals.run import summarise
+    from rlvr.types import RolloutRecord, Task, Verdict
+
+    def record(index: int, completion: str, reward: float, correct: bool) -> RolloutRecord:
+        return RolloutRecord(
+            env_id="toy/x-v0",
+            env_version=0,
+            verifier="toy",
+            verifier_version="1",
+            task=Task(id=f"t{index}", prompt="p", answer="a"),
+            completion=completion,
+            verdict=Verdict(reward=reward, correct=correct),
+            policy={
+                "job": {"env_key": "toy/x-v0", "index": index, "sample": 0},
+                "completion_tokens": len(completion),
+            },
+        )
+
+    # longer answers score more, and half of the reward goes to answers that are not correct
+    records = [record(0, "a", 0.0, False), record(1, "aa", 0.5, False), record(2, "aaa", 0.5, True)]
+    entry = summarise(records, samples=1)["envs"]["toy/x-v0"]
+    assert entry["reward_length_corr"] == pytest.approx(math.sqrt(3) / 2)
+    assert entry["unearned_share"] == pytest.approx(0.5)
+    flat = summarise([record(0, "a", 1.0, True), record(1, "b", 1.0, True)], samples=1)
+    assert flat["overall"]["reward_length_corr"] is None
+    assert flat["overall"]["unearned_share"] == 0.0
