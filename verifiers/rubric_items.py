@@ -22,6 +22,7 @@ from rlvr.verifiers.rubric_spec import (
     GroupItem,
     JsonSchemaItem,
     LengthItem,
+    OverlapItem,
     RegexItem,
     SectionItem,
     VerifierItem,
@@ -248,6 +249,35 @@ def score_verifier(item: VerifierItem, ctx: Context) -> ItemResult:
     return ItemResult(verdict.reward, feedback)
 
 
+def copied_share(text: str, source: str, n: int) -> float:
+    """The share of ``text``'s words that lie in runs of ``n`` words also found, in that order,
+    in ``source`` (words as :data:`WORD` reads them, case aside). Linear in both texts."""
+    words = [word.casefold() for word in WORD.findall(text)]
+    if len(words) < n:
+        return 0.0
+    known = [word.casefold() for word in WORD.findall(source)]
+    runs = {tuple(known[i : i + n]) for i in range(len(known) - n + 1)}
+    copied = end = 0
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) in runs:
+            copied += i + n - max(i, end)
+            end = i + n
+    return copied / len(words)
+
+
+def score_overlap(item: OverlapItem, ctx: Context) -> ItemResult:
+    source = ctx.task.prompt if item.source is None else item.source
+    share = copied_share(ctx.text, source, item.n)
+    if share <= item.max_share:
+        return ItemResult(1.0)
+    origin = "the prompt" if item.source is None else "the source"
+    return ItemResult(
+        0.0,
+        f"{item.label}: {share:.0%} of the words are copied from {origin} in runs of {item.n} "
+        f"words, over {item.max_share:.0%}",
+    )
+
+
 def score_group(item: GroupItem, ctx: Context) -> ItemResult:
     results = {sub.name: score_item(sub, ctx) for sub in item.items}
     errors = [r.error for r in results.values() if r.error]
@@ -270,6 +300,7 @@ _SCORERS: dict[str, Callable[[Any, Context], ItemResult]] = {
     "section": score_section,
     "json_schema": score_json_schema,
     "verifier": score_verifier,
+    "overlap": score_overlap,
     "group": score_group,
 }
 

@@ -15,6 +15,8 @@ kind           passes when
                at ``path`` in it, validates against ``schema``
 ``verifier``   scored by another verifier (by registered name, or an instance in Python): its
                reward is the item's score, checked against ``answer`` or the task's gold
+``overlap``    at most ``max_share`` of the answer's words lie in runs of ``n`` words copied from
+               ``source`` (default: the task's prompt)
 ``group``      the weighted mean of its sub-``items`` (partial credit inside one item)
 =============  ===================================================================================
 
@@ -36,7 +38,8 @@ NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_:\-]*$"
 MAX_PATTERN_CHARS = 2_000
 DEFAULT_MAX_JSON_CHARS = 100_000
 MAX_JSON_CHARS = 1_000_000
-ITEM_KINDS = ("regex", "length", "section", "json_schema", "verifier", "group")
+MAX_SOURCE_CHARS = 200_000
+ITEM_KINDS = ("regex", "length", "section", "json_schema", "verifier", "overlap", "group")
 
 
 class _Item(BaseModel):
@@ -190,6 +193,21 @@ class VerifierItem(_Item):
         return self
 
 
+class OverlapItem(_Item):
+    """Passes when at most ``max_share`` of the answer's words lie in runs of ``n`` words that
+    also occur, in that order, in ``source`` (default: the task's prompt); case and punctuation
+    aside. It catches copying: a summary that repeats its document, an echoed prompt."""
+
+    kind: Literal["overlap"] = "overlap"
+    source: str | None = Field(
+        None, max_length=MAX_SOURCE_CHARS, description="The text not to copy; default: the prompt."
+    )
+    n: int = Field(6, ge=2, le=50, description="Words in a run that counts as copied.")
+    max_share: float = Field(
+        0.5, ge=0, lt=1, description="The largest share of the answer's words that may be copied."
+    )
+
+
 class GroupItem(_Item):
     """The weighted mean of its sub-items: partial credit within one item."""
 
@@ -211,7 +229,7 @@ class GroupItem(_Item):
 
 
 Item = Annotated[
-    RegexItem | LengthItem | SectionItem | JsonSchemaItem | VerifierItem | GroupItem,
+    RegexItem | LengthItem | SectionItem | JsonSchemaItem | VerifierItem | OverlapItem | GroupItem,
     Field(discriminator="kind"),
 ]
 GroupItem.model_rebuild()

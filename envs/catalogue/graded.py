@@ -1,7 +1,7 @@
 """Built-in graded environments: open-ended answers scored by a rubric, with partial credit.
 
-Their verifier kind is ``rubric`` (hackable): suites marked ``verifiable`` refuse them unless they
-set ``allow_hackable``.
+Their verifier kind is ``rubric`` (hackable; ``judge`` for ``graded/fact-summary-v0`` given a
+judge): suites marked ``verifiable`` refuse them unless they set ``allow_hackable``.
 """
 
 from rlvr.spec import EnvSpec
@@ -24,5 +24,15 @@ ENVS = (
         reward_kind="graded",
         difficulty=(1, 5),
         tags=("graded", "rubric", "writing", "procedural"),
+    ),
+    EnvSpec(
+        id="graded/fact-summary-v0",
+        entry_point="rlvr.envs.graded:make_fact_summary",
+        description="Summarise a short document about an invented town or expedition within a "
+        "word budget, stating the key facts it lists; partial credit per fact, penalties for "
+        "copying, invented numbers and length (rubric-graded; judge=SPEC adds a judge's grade).",
+        reward_kind="graded",
+        difficulty=(1, 5),
+        tags=("graded", "rubric", "summary", "procedural"),
     ),
 )
