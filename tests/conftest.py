@@ -1,10 +1,13 @@
-"""Shared fixtures: toy task sources and verifiers, a fresh registry for each test."""
+"""Shared fixtures: toy task sources and verifiers, a fresh registry for each test, one local Ray
+instance for the Ray tests of a session."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +56,24 @@ def _run_python(code: str, env: dict[str, str] | None = None, timeout: float = 1
 def run_python():
     """``run_python(code, env=None)``: run code in a fresh interpreter, return its stdout."""
     return _run_python
+
+
+@pytest.fixture(scope="session")
+def ray_session() -> Iterator[Any]:
+    """``ray``, initialised with a local 2-CPU instance; shut down at the end of the session.
+
+    A Ray instance that was already running (started by the caller) is used and left running.
+    """
+    ray = pytest.importorskip("ray")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(
+            address="local",
+            num_cpus=2,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+    yield ray
+    if started:
+        ray.shutdown()

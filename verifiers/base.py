@@ -48,6 +48,29 @@ def check_batch(tasks: Sequence[Task], completions: Sequence[str]) -> None:
         raise ValueError(f"verify_many got {len(tasks)} tasks but {len(completions)} completions")
 
 
+def screen_completions(
+    completions: Sequence[str], max_chars: int, verb: str = "judged"
+) -> tuple[list[Verdict | None], list[int]]:
+    """For model-scored verifiers: ``no_answer`` verdicts for completions that are over
+    ``max_chars`` characters or empty (they are never sent to a model), ``None`` for the rest,
+    and the indices of the rest."""
+    verdicts: list[Verdict | None] = [None] * len(completions)
+    kept: list[int] = []
+    for index, completion in enumerate(completions):
+        check_completion_type(completion)
+        if len(completion) > max_chars:
+            verdicts[index] = Verdict.failure(
+                "no_answer",
+                f"completion has {len(completion):,} characters, over the limit of "
+                f"{max_chars:,}; it was not {verb}",
+            )
+        elif not completion.strip():
+            verdicts[index] = Verdict.failure("no_answer", "the completion is empty")
+        else:
+            kept.append(index)
+    return verdicts, kept
+
+
 class BaseVerifier:
     """Input guards, batching and checker hooks shared by every built-in verifier."""
 

@@ -28,7 +28,12 @@ from typing import Any, ClassVar, Literal
 
 from rlvr.policies.base import GenerationRequest, Policy, SamplingParams
 from rlvr.types import Task, Verdict
-from rlvr.verifiers.base import BaseVerifier, check_batch, check_completion_type
+from rlvr.verifiers.base import (
+    BaseVerifier,
+    check_batch,
+    check_completion_type,
+    screen_completions,
+)
 from rlvr.verifiers.extract import strip_think
 
 PairOutcome = Literal["a", "b", "tie"]
@@ -323,20 +328,7 @@ class JudgeVerifier(BaseVerifier):
     def verify_many(self, tasks: Sequence[Task], completions: Sequence[str]) -> list[Verdict]:
         """One verdict per completion, from one ``generate`` call; never raises for the judge."""
         check_batch(tasks, completions)
-        verdicts: list[Verdict | None] = [None] * len(tasks)
-        asked: list[int] = []
-        for index, completion in enumerate(completions):
-            check_completion_type(completion)
-            if len(completion) > self.max_completion_chars:
-                verdicts[index] = Verdict.failure(
-                    "no_answer",
-                    f"completion has {len(completion):,} characters, over the limit of "
-                    f"{self.max_completion_chars:,}; it was not judged",
-                )
-            elif not completion.strip():
-                verdicts[index] = Verdict.failure("no_answer", "the completion is empty")
-            else:
-                asked.append(index)
+        verdicts, asked = screen_completions(completions, self.max_completion_chars, "judged")
         answers = self._ask([(tasks[i], self.question(tasks[i], completions[i])) for i in asked])
         for index, (text, why) in zip(asked, answers, strict=True):
             verdicts[index] = self._verdict(text, why)

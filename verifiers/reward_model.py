@@ -25,7 +25,11 @@ from typing import Any, ClassVar, Literal
 
 from rlvr.errors import DependencyNotInstalled
 from rlvr.types import Task, Verdict
-from rlvr.verifiers.base import BaseVerifier, check_batch, check_completion_type
+from rlvr.verifiers.base import (
+    BaseVerifier,
+    check_batch,
+    screen_completions,
+)
 
 _INSTALL = "pip install 'rlvr[train]'"
 _DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -277,20 +281,7 @@ class RewardModelVerifier(BaseVerifier):
     def verify_many(self, tasks: Sequence[Task], completions: Sequence[str]) -> list[Verdict]:
         """One verdict per pair, in order; never raises because the model failed."""
         check_batch(tasks, completions)
-        verdicts: list[Verdict | None] = [None] * len(tasks)
-        todo: list[int] = []
-        for index, completion in enumerate(completions):
-            check_completion_type(completion)
-            if len(completion) > self.max_completion_chars:
-                verdicts[index] = Verdict.failure(
-                    "no_answer",
-                    f"completion has {len(completion):,} characters, over the limit of "
-                    f"{self.max_completion_chars:,}; it was not scored",
-                )
-            elif not completion.strip():
-                verdicts[index] = Verdict.failure("no_answer", "the completion is empty")
-            else:
-                todo.append(index)
+        verdicts, todo = screen_completions(completions, self.max_completion_chars, "scored")
         if todo:
             try:
                 self.load()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from pathlib import Path
 
@@ -16,14 +15,6 @@ from rlvr.remote.ray_workers import run_workers_on_ray
 from rlvr.trainers.config import GRPOConfig
 from rlvr.trainers.grpo import GRPOTrainer
 from rlvr.trainers.metrics import read_metrics
-
-_spec = importlib.util.spec_from_file_location(
-    "ray_fixtures", Path(__file__).parents[1] / "ray_fixtures.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-ray_session = _fixtures.ray_session
 
 
 def test_ray_workers_serve_a_run_until_it_ends(tmp_path: Path, ray_session) -> None:

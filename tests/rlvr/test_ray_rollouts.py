@@ -3,10 +3,8 @@ rollout engine's; unknown environments and policies fail with the actor's reason
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from dataclasses import asdict, replace
-from pathlib import Path
 
 import pytest
 
@@ -17,14 +15,6 @@ from rlvr.errors import EnvNotFound, SuiteNotFound
 from rlvr.evals.engine import EpisodeJob, RolloutEngine
 from rlvr.policies import SamplingParams, make_policy
 from rlvr.remote.ray_rollouts import RayRolloutPool, RemoteRolloutError
-
-_spec = importlib.util.spec_from_file_location(
-    "ray_fixtures", Path(__file__).parents[1] / "ray_fixtures.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-ray_session = _fixtures.ray_session
 
 ENV = "math/arithmetic-v0"
 HALF_A_CPU = {"num_cpus": 0.5}  # leaves the other CPU of the 2-CPU instance to other pools

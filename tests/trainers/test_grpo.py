@@ -25,24 +25,7 @@ def toy_environment() -> None:
     toy_envs.register()
 
 
-def toy_config(output_dir: Path, **changes) -> GRPOConfig:
-    fields = {
-        "model": "tiny",
-        "tiny_model": {"hidden_size": 32, "layers": 1, "heads": 2, "kv_heads": 1},
-        "env": toy_envs.TOY_ID,
-        "eval_suite": toy_envs.TOY_SUITE,
-        "eval_limit": 16,
-        "output_dir": str(output_dir),
-        "steps": 6,
-        "tasks_per_step": 4,
-        "group_size": 4,
-        "max_new_tokens": 3,
-        "learning_rate": 0.03,
-        "eval_every": 100,
-        "checkpoint_every": 100,
-        "eval_temperature": 1.0,
-    }
-    return GRPOConfig.model_validate({**fields, **changes})
+toy_config = toy_envs.toy_config
 
 
 def train(config: GRPOConfig) -> dict:

@@ -120,30 +120,21 @@ def test_the_monitor_state_survives_a_checkpoint(tmp_path: Path) -> None:
 def test_a_hacked_training_run_raises_the_warning(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from rlvr.trainers.config import GRPOConfig
     from rlvr.trainers.grpo import GRPOTrainer
     from rlvr.trainers.metrics import read_metrics
 
     toy_envs.register()
-    config = GRPOConfig.model_validate(
-        {
-            "model": "tiny",
-            "tiny_model": {"hidden_size": 32, "layers": 1, "heads": 2, "kv_heads": 1},
-            "env": toy_envs.HACKED_ID,
-            "eval_suite": toy_envs.HACKED_SUITE,
-            "eval_limit": 32,
-            "output_dir": str(tmp_path),
-            "steps": 8,
-            "tasks_per_step": 4,
-            "group_size": 4,
-            "max_new_tokens": 2,
-            "learning_rate": 0.05,
-            "eval_every": 2,
-            "checkpoint_every": 100,
-            "eval_temperature": 1.0,
-            "monitor_verifier": toy_envs.MONITOR_VERIFIER,
-            "save_best": True,
-        }
+    config = toy_envs.toy_config(
+        tmp_path,
+        env=toy_envs.HACKED_ID,
+        eval_suite=toy_envs.HACKED_SUITE,
+        eval_limit=32,
+        steps=8,
+        max_new_tokens=2,
+        learning_rate=0.05,
+        eval_every=2,
+        monitor_verifier=toy_envs.MONITOR_VERIFIER,
+        save_best=True,
     )
     trainer = GRPOTrainer(config, console=False)
     try:

@@ -36,25 +36,9 @@ def toy_environment() -> None:
 
 
 def remote_config(output_dir: Path, **changes) -> GRPOConfig:
-    fields = {
-        "model": "tiny",
-        "tiny_model": {"hidden_size": 32, "layers": 1, "heads": 2, "kv_heads": 1},
-        "env": toy_envs.TOY_ID,
-        "eval_suite": toy_envs.TOY_SUITE,
-        "eval_limit": 16,
-        "output_dir": str(output_dir),
-        "steps": 6,
-        "tasks_per_step": 2,
-        "group_size": GROUP,
-        "max_new_tokens": 3,
-        "learning_rate": 0.05,
-        "eval_every": 100,
-        "checkpoint_every": 100,
-        "eval_temperature": 1.0,
-        "rollouts": "remote",
-        "rollout_timeout": 2.0,
-    }
-    return GRPOConfig.model_validate({**fields, **changes})
+    fields = {"tasks_per_step": 2, "group_size": GROUP, "learning_rate": 0.05}
+    fields |= {"rollouts": "remote", "rollout_timeout": 2.0}
+    return toy_envs.toy_config(output_dir, **{**fields, **changes})
 
 
 @pytest.fixture(scope="module")

@@ -81,3 +81,27 @@ def register() -> None:
     rlvr.register(id=HACKED_ID, entry_point="toy_envs:make_hacked", override=True)
     register_suite({"name": HACKED_SUITE, "envs": [{"id": HACKED_ID}]}, override=True)
     verifiers.register(MONITOR_VERIFIER, "toy_envs:odd_first_char", override=True)
+
+
+def toy_config(output_dir: object, **changes: object) -> object:
+    """A GRPOConfig of a width-32 one-layer tiny model on the toy environment: a few seconds a
+    run on a CPU. ``changes`` override fields."""
+    from rlvr.trainers.config import GRPOConfig
+
+    fields = {
+        "model": "tiny",
+        "tiny_model": {"hidden_size": 32, "layers": 1, "heads": 2, "kv_heads": 1},
+        "env": TOY_ID,
+        "eval_suite": TOY_SUITE,
+        "eval_limit": 16,
+        "output_dir": str(output_dir),
+        "steps": 6,
+        "tasks_per_step": 4,
+        "group_size": 4,
+        "max_new_tokens": 3,
+        "learning_rate": 0.03,
+        "eval_every": 100,
+        "checkpoint_every": 100,
+        "eval_temperature": 1.0,
+    }
+    return GRPOConfig.model_validate({**fields, **changes})

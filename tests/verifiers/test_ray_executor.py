@@ -3,11 +3,9 @@ the process-wide default executor (``set_default_executor``, ``RLVR_EXECUTOR``).
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -26,14 +24,6 @@ from rlvr.verifiers.executor import (
 from rlvr.verifiers.pool import Job, VerifierPool, default_pool
 from rlvr.verifiers.ray_executor import RayExecutor, import_ray
 from rlvr.verifiers.testing import ScriptedVerifier
-
-_spec = importlib.util.spec_from_file_location(
-    "ray_fixtures", Path(__file__).parents[1] / "ray_fixtures.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-ray_session = _fixtures.ray_session
 
 MATH = rlvr.verifiers.get("math", bounded=False)
 SCRIPTED = ScriptedVerifier()
