@@ -249,6 +249,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     console.print(table)
     if getattr(args, "baseline", None):
         _judge_against_baseline(args)
+    if getattr(args, "monitor_verifier", None):
+        _monitor(args)
     from rlvr.evals.report import write_report
 
     report = write_report(args.out)
@@ -256,6 +258,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
         f"records: {args.out}/results.jsonl   summary: {args.out}/summary.json   report: {report}"
     )
     return 0
+
+
+def _monitor(args: argparse.Namespace) -> None:
+    """Judge the run again with ``args.monitor_verifier``; print its scores beside the run's."""
+    from rlvr.evals.monitor import monitor_run
+
+    section = monitor_run(args.out, args.monitor_verifier)
+    table = Table(title=f"monitor verifier {args.monitor_verifier} ({section['verifier_kind']})")
+    for column in ("environment", "mean reward", "pass rate", "gap", "disagreements"):
+        table.add_column(column)
+    for key, entry in [*section["envs"].items(), ("overall", section["overall"])]:
+        table.add_row(
+            escape(key),
+            f"{entry['mean_reward']:.3f}",
+            f"{entry['pass_rate']:.3f}",
+            f"{entry['gap']:+.3f}",
+            str(int(entry["disagreements"])),
+        )
+    console.print(table)
 
 
 def _check_pairwise_args(args: argparse.Namespace) -> None:

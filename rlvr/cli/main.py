@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ask the judge once per pair instead of in both orders (faster, position-biased)",
     )
+    p.add_argument(
+        "--monitor-verifier",
+        metavar="NAME",
+        help="judge the run's answers again with this registered verifier (e.g. math): its "
+        "scores and the gap go into summary.json under monitor",
+    )
 
     p = sub.add_parser("compare", help="table two eval runs side by side (B - A)")
     p.add_argument("dir_a", metavar="DIR_A", help="an rlvr eval --out directory (the base)")
