@@ -34,6 +34,8 @@ from rlvr.types import RolloutRecord
 
 FORMATS = ("jsonl", "parquet")
 BACKENDS = ("hf", "vllm")
+LOAD_ATTEMPTS = 3
+"""Tries at loading the newest snapshot (one may be pruned while it loads)."""
 
 
 def round_seed(seed: int, worker: str, round_number: int) -> int:
@@ -164,15 +166,22 @@ class RolloutWorker:
 
     def _load_newest(self) -> None:
         """Switch to the newest snapshot if it is not the one loaded."""
-        newest = latest_snapshot(self.run_dir)
-        assert newest is not None
-        if self.snapshot is not None and newest.version == self.snapshot.version:
+        for attempt in range(LOAD_ATTEMPTS):
+            newest = latest_snapshot(self.run_dir)
+            assert newest is not None
+            if self.snapshot is not None and newest.version == self.snapshot.version:
+                return
+            if self._policy is not None:
+                self._policy.close()
+                self._policy = None
+            try:
+                self._policy = self._open(newest)
+            except OSError:  # pruned while loading: the trainer published newer ones
+                if attempt == LOAD_ATTEMPTS - 1:
+                    raise
+                continue
+            self.snapshot = newest
             return
-        if self._policy is not None:
-            self._policy.close()
-            self._policy = None
-        self._policy = self._open(newest)
-        self.snapshot = newest
 
     def _open(self, snapshot: Snapshot) -> Any:
         """A policy sampling from ``snapshot``: transformers (hf) or vLLM."""

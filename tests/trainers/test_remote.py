@@ -320,3 +320,25 @@ def test_worker_options_are_checked(tmp_path: Path) -> None:
         RolloutWorker(tmp_path, name="a/b")
     with pytest.raises(TimeoutError, match=r"no policy snapshot appeared in 0\.1 s"):
         RolloutWorker(tmp_path, wait_seconds=0.1, poll_seconds=0.02).run()
+
+
+def test_a_snapshot_pruned_while_loading_is_replaced_by_the_newest(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import rlvr.remote.worker as module
+    from rlvr.remote.snapshot import Snapshot
+
+    worker = RolloutWorker(tmp_path, name="w")
+    seen: list[int] = []
+    versions = iter([Snapshot(1, tmp_path / "v1"), Snapshot(2, tmp_path / "v2")])
+
+    def opened(snapshot: Snapshot) -> str:
+        seen.append(snapshot.version)
+        if snapshot.version == 1:
+            raise FileNotFoundError(snapshot.path)  # pruned under the worker's feet
+        return "policy"
+
+    monkeypatch.setattr(module, "latest_snapshot", lambda run_dir: next(versions))
+    monkeypatch.setattr(worker, "_open", opened)
+    worker._load_newest()
+    assert seen == [1, 2] and worker.snapshot.version == 2 and worker._policy == "policy"
