@@ -29,7 +29,8 @@ same ``--eval-limit`` tasks (``task_seed=1``) through rlvr's eval harness (rlvr'
 ``eval_after`` is kept in the JSON too).
 
     python benchmarks/grpo_vs_trl.py [--steps 20] [--tasks-per-step 16] [--group-size 8]
-        [--sft-steps 150] [--start DIR] [--only rlvr|trl] [--json OUT]
+        [--sft-steps 150] [--max-new-tokens 32] [--learning-rate 1e-3] [--start DIR]
+        [--only rlvr|trl] [--json OUT]
 """
 
 from __future__ import annotations
@@ -353,7 +354,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--tasks-per-step", type=int, default=16)
     parser.add_argument("--group-size", type=int, default=8)
-    parser.add_argument("--max-new-tokens", type=int, default=24)
+    parser.add_argument("--max-new-tokens", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument(
         "--sft-steps", type=int, default=150, help="shared supervised warm-up (0: random init)"
