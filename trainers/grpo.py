@@ -19,14 +19,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import math
 import time
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from rlvr.errors import RlvrError
 from rlvr.evals.engine import RolloutEngine
 from rlvr.policies.base import SamplingParams
 from rlvr.trainers import distributed
@@ -39,6 +37,7 @@ from rlvr.trainers.checkpoint import (
 from rlvr.trainers.config import GRPOConfig
 from rlvr.trainers.data import TaskPlan, held_out_suite, training_suite
 from rlvr.trainers.evaluation import HeldOutEvaluator
+from rlvr.trainers.guards import TrainingDiverged, check_update, step_warnings
 from rlvr.trainers.loss import grpo_loss
 from rlvr.trainers.metrics import SilentLogger, reduce_metrics
 from rlvr.trainers.model import (
@@ -54,18 +53,14 @@ from rlvr.trainers.model import (
 from rlvr.trainers.rollouts import play_step
 from rlvr.trainers.schedule import learning_rate_factor
 from rlvr.trainers.sequences import TrainingSequence
-from rlvr.trainers.sft import reference_sequences, supervised_warmup
+from rlvr.trainers.sft import check_reference_lengths, supervised_warmup
 from rlvr.trainers.units import Unit, make_units
+
+__all__ = ["GRPOTrainer", "TrainingDiverged"]
 
 SUMMARY = "summary.json"
 CURVE = "learning_curve.png"
 BEST = "best"
-SPIKE_WARMUP_STEPS = 5
-"""Steps of loss history before the spike guard is armed."""
-
-
-class TrainingDiverged(RlvrError, RuntimeError):
-    """Training stopped on a non-finite value or a loss spike; the last checkpoint is intact."""
 
 
 class GRPOTrainer:
@@ -296,30 +291,15 @@ class GRPOTrainer:
             return [self._unit_logprobs(unit, model)[0] for unit in units]
 
     def _clip_and_check(self, loss: float, advantage_scale: float = 0.0) -> float:
-        """Clip gradients; stop on non-finite values or a loss spike. The gradient norm.
-
-        A spike is a loss over ``loss_spike_factor`` times the larger of its running mean and
-        the step's mean |advantage|: with the policy still at its sampling weights the loss is
-        a weighted mean of advantages, and GRPO losses hover near zero while most groups carry
-        no signal, so only the ratio or the KL running away can get past both."""
-        parameters = trainable_parameters(self.model)
-        norm = float(torch.nn.utils.clip_grad_norm_(parameters, self.config.max_grad_norm))
-        if not math.isfinite(loss) or not math.isfinite(norm):
-            raise TrainingDiverged(
-                f"non-finite {'loss' if not math.isfinite(loss) else 'gradient norm'} "
-                f"(loss {loss}, grad norm {norm}); the model was not updated. Lower "
-                "learning_rate or use fp32 (dtype: fp32) and resume from the last checkpoint"
-            )
-        history = self.state["loss_history"]
-        if len(history) >= SPIKE_WARMUP_STEPS:
-            typical = max(sum(abs(v) for v in history) / len(history), advantage_scale)
-            if abs(loss) > self.config.loss_spike_factor * typical:
-                raise TrainingDiverged(
-                    f"loss spike: |loss| {abs(loss):.4g} is over {self.config.loss_spike_factor}x"
-                    f" its typical size {typical:.4g}; the model was not updated. Lower "
-                    "learning_rate or raise loss_spike_factor and resume from the last checkpoint"
-                )
-        return norm
+        """Clip gradients and stop before a bad update (:func:`check_update`)."""
+        return check_update(
+            trainable_parameters(self.model),
+            loss,
+            history=self.state["loss_history"],
+            max_grad_norm=self.config.max_grad_norm,
+            spike_factor=self.config.loss_spike_factor,
+            advantage_scale=advantage_scale,
+        )
 
     # -- setup ----------------------------------------------------------------------------------
 
@@ -327,7 +307,7 @@ class GRPOTrainer:
         """Optional supervised warm-up, then the held-out evaluation before GRPO."""
         config = self.config
         if config.sft_steps:
-            self._check_reference_lengths()
+            check_reference_lengths(self.suite, self.tokenizer, config.max_new_tokens, config.seed)
             self.state["eval_before_warmup"] = self._evaluate("before-warmup", 0)
             losses = supervised_warmup(
                 self.model,
@@ -348,33 +328,12 @@ class GRPOTrainer:
 
     def _warnings(self, metrics: dict[str, Any]) -> list[str]:
         """Warnings about a step, each said once per run."""
-        said = self.state.setdefault("warned", [])
-        found = []
-        if metrics.get("truncated_share", 0.0) >= 0.99:
-            found.append(
-                f"every completion used all max_new_tokens ({self.config.max_new_tokens})"
-                + ("; with mask_truncated nothing is learned" if self.config.mask_truncated else "")
-                + ": raise max_new_tokens"
-            )
-        if metrics.get("zero_var_share", 0.0) == 1.0 and metrics.get("reward", 0.0) == 0.0:
-            found.append(
-                "every group scored 0: GRPO learns nothing; try sft_steps (a warm-up), a lower "
-                "difficulty or a format reward"
-            )
-        new = [w for w in found if w not in said]
-        said.extend(new)
-        return new
-
-    def _check_reference_lengths(self) -> None:
-        """Say so when reference answers do not fit in max_new_tokens (before the warm-up)."""
-        sample = reference_sequences(self.suite, self.tokenizer, 16, self.config.seed)
-        longest = max(len(s.completion_ids) for s in sample)
-        if longest > self.config.max_new_tokens:
-            raise ValueError(
-                f"reference answers take up to {longest} tokens (end of sequence included), over "
-                f"max_new_tokens ({self.config.max_new_tokens}): the warm-up would teach answers "
-                "the model cannot finish; raise max_new_tokens"
-            )
+        return step_warnings(
+            metrics,
+            max_new_tokens=self.config.max_new_tokens,
+            mask_truncated=self.config.mask_truncated,
+            said=self.state.setdefault("warned", []),
+        )
 
     def _warmup_progress(self) -> Any:
         """A console line per 10% of the warm-up (main process, console on)."""

@@ -82,3 +82,16 @@ def supervised_warmup(
             on_step(step, losses[-1])
     model.eval()
     return losses
+
+
+def check_reference_lengths(suite: Suite, tokenizer: Any, max_new_tokens: int, seed: int) -> None:
+    """Refuse a warm-up whose reference answers do not fit in ``max_new_tokens``: it would teach
+    answers the model cannot finish."""
+    sample = reference_sequences(suite, tokenizer, 16, seed)
+    longest = max(len(s.completion_ids) for s in sample)
+    if longest > max_new_tokens:
+        raise ValueError(
+            f"reference answers take up to {longest} tokens (end of sequence included), over "
+            f"max_new_tokens ({max_new_tokens}): the warm-up would teach answers the model "
+            "cannot finish; raise max_new_tokens"
+        )
