@@ -193,13 +193,14 @@ class GRPOTrainer:
                 "time/generate": experience.seconds["generate"],
                 "time/verify": experience.seconds["verify"],
                 "time/train": learned - learn_began,
-                "gen_tok/s": generated / max(experience.seconds["generate"], 1e-9),
                 "train_tok/s": trained / max(learned - learn_began, 1e-9) if trained else 0.0,
                 "samples/s": len(experience.records) / max(learned - began, 1e-9),
                 "lr": self.scheduler.get_last_lr()[0] if self.scheduler is not None else 0.0,
                 "sequences": len(experience.sequences),
             }
         )
+        if experience.seconds["generate"] > 0:  # remote rollouts: generated elsewhere
+            metrics["gen_tok/s"] = generated / experience.seconds["generate"]
         return reduce_metrics(metrics, self.context)
 
     # -- learning -------------------------------------------------------------------------------

@@ -47,6 +47,15 @@ class RecordRejected(ValueError):
 
 
 @dataclass
+class _Replay:
+    """A record judged again, and its policy turns: (conversation before, text, worker's ids)."""
+
+    record: RolloutRecord
+    turns: list[tuple[list[Any], str, dict[str, Any]]]
+    claimed_reward: float
+
+
+@dataclass
 class _Group:
     records: dict[int, RolloutRecord]
     version: int
@@ -73,6 +82,7 @@ class RemoteExperience:
         self._pending: dict[str, _Group] = {}
         self._local = threading.local()
         self.counts: dict[str, int] = {}
+        self._replay_seconds = 0.0
 
     @classmethod
     def for_run(
@@ -116,6 +126,7 @@ class RemoteExperience:
         began = time.perf_counter()
         deadline = time.monotonic() + config.rollout_timeout
         self.counts = {}
+        self._replay_seconds = 0.0
         accepted: list[list[tuple[RolloutRecord, list[Generation]]]] = []
         while len(accepted) < config.tasks_per_step:
             self._receive(version)
@@ -143,7 +154,7 @@ class RemoteExperience:
             config.group_size,
             scale=config.advantage_scale,
             filter_zero_variance=config.filter_zero_variance,
-            seconds={"generate": 0.0, "verify": 0.0},
+            seconds={"generate": 0.0, "verify": self._replay_seconds},
         )
         experience.seconds["wait"] = time.perf_counter() - began
         return experience
@@ -193,18 +204,21 @@ class RemoteExperience:
         self, group: _Group, version: int
     ) -> list[tuple[RolloutRecord, list[Generation]]] | None:
         records = [group.records[sample] for sample in sorted(group.records)]
+        began = time.perf_counter()
         with ThreadPoolExecutor(min(REPLAY_THREADS, len(records))) as pool:
             outcomes = list(pool.map(self._checked, records))
+        self._replay_seconds += time.perf_counter() - began
         failures = [o for o in outcomes if isinstance(o, str)]
         if failures:
             self._count(f"rejected/{failures[0]}", len(records))
             return None
-        checked = [o for o in outcomes if not isinstance(o, str)]
+        replays = [o for o in outcomes if isinstance(o, _Replay)]
         self._count("accepted", len(records))
         self._count("staleness_total", (version - group.version) * len(records))
-        return checked
+        # tokenising here, in this thread: tokenizers need not be thread-safe
+        return [(replay.record, self._generations(replay)) for replay in replays]
 
-    def _checked(self, record: RolloutRecord) -> tuple[RolloutRecord, list[Generation]] | str:
+    def _checked(self, record: RolloutRecord) -> _Replay | str:
         try:
             return self._replay(record)
         except RecordRejected as reason:
@@ -220,8 +234,8 @@ class RemoteExperience:
             envs[key] = self.factories[key]()
         return envs[key]
 
-    def _replay(self, record: RolloutRecord) -> tuple[RolloutRecord, list[Generation]]:
-        """The record judged by the trainer's environment, with token ids to learn from."""
+    def _replay(self, record: RolloutRecord) -> _Replay:
+        """The record judged again by the trainer's environment (runs in a replay thread)."""
         job = record.policy["job"]
         env = self._env(str(job["env_key"]))
         _, info = env.reset(options={"index": int(job["index"])})
@@ -233,12 +247,12 @@ class RemoteExperience:
         if not turns or len(turn_ids) != len(turns):
             raise RecordRejected("turns_mismatch")
         messages = list(info["messages"])
-        generations: list[Generation] = []
+        played: list[tuple[list[Any], str, dict[str, Any]]] = []
         verdict: Verdict | None = None
         for number, (text, ids) in enumerate(zip(turns, turn_ids, strict=True)):
             if verdict is not None:
                 raise RecordRejected("more_turns_than_the_episode_allows")
-            generations.append(self._generation(messages, text, ids))
+            played.append((messages, text, ids))
             _, _, terminated, truncated, info = env.step(text)
             messages = list(
                 info.get("messages", [*messages, {"role": "assistant", "content": text}])
@@ -250,15 +264,19 @@ class RemoteExperience:
             elif number == len(turns) - 1:
                 raise RecordRejected("episode_not_finished")
         assert verdict is not None
-        if verdict.reward != record.verdict.reward:
-            self._count("reward_mismatch")
         replayed = record.model_copy(
             update={
                 "verdict": verdict,
                 "messages": [Message.model_validate(m) for m in messages],
             }
         )
-        return replayed, generations
+        return _Replay(replayed, played, record.verdict.reward)
+
+    def _generations(self, replay: _Replay) -> list[Generation]:
+        """The replayed episode's policy turns as generations to learn from."""
+        if replay.record.verdict.reward != replay.claimed_reward:
+            self._count("reward_mismatch")
+        return [self._generation(*turn) for turn in replay.turns]
 
     def _generation(self, messages: list[Any], text: str, ids: dict[str, Any]) -> Generation:
         tokenizer = self.tokenizer

@@ -214,6 +214,7 @@ def test_a_run_learns_from_a_worker_in_another_thread(tmp_path: Path) -> None:
     rows = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["kind"] == "train"]
     assert [r["remote/accepted"] for r in rows] == [16.0] * 5
     assert all(r["remote/staleness_total"] <= 16 for r in rows)
+    assert all("gen_tok/s" not in r and 0 < r["time/verify"] <= r["time/wait"] for r in rows)
     assert latest_snapshot(tmp_path).version == 5
     versions = {
         json.loads(line)["policy"]["policy_version"]
