@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -202,15 +201,8 @@ def test_multi_turn_records_are_replayed_turn_by_turn(tmp_path: Path, tokenizer)
 def test_a_run_learns_from_a_worker_in_another_thread(tmp_path: Path) -> None:
     config = remote_config(tmp_path, steps=5, tasks_per_step=4, rollout_timeout=60)
     worker = RolloutWorker(tmp_path, name="w1", device="cpu", wait_seconds=60, poll_seconds=0.05)
-    thread = threading.Thread(target=worker.run)
-    thread.start()
-    trainer = GRPOTrainer(config, console=False)
-    try:
-        summary = trainer.train()
-    finally:
-        trainer.close()
-        thread.join(timeout=60)
-    assert not thread.is_alive() and is_done(tmp_path) and worker.rounds >= 5
+    summary, stopped = toy_envs.train_while_serving(config, worker.run)
+    assert stopped and is_done(tmp_path) and worker.rounds >= 5
     rows = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["kind"] == "train"]
     assert [r["remote/accepted"] for r in rows] == [16.0] * 5
     assert all(r["remote/staleness_total"] <= 16 for r in rows)
@@ -295,21 +287,18 @@ def test_a_vllm_worker_feeds_the_trainer_its_token_ids(tmp_path: Path, monkeypat
     monkeypatch.setitem(sys.modules, "vllm", SimpleNamespace(LLM=FakeVLLM, SamplingParams=dict))
     config = remote_config(tmp_path, steps=2, tasks_per_step=2, rollout_timeout=60)
     worker = RolloutWorker(tmp_path, name="v", backend="vllm", wait_seconds=60, poll_seconds=0.05)
-    thread = threading.Thread(target=worker.run)
-    thread.start()
-    trainer = GRPOTrainer(config, console=False)
-    try:
-        trainer.train()
-    finally:
-        trainer.close()
-        thread.join(timeout=60)
+    _, stopped = toy_envs.train_while_serving(config, worker.run)
+    assert stopped
     rows = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["kind"] == "train"]
     assert [r["remote/accepted"] for r in rows] == [8.0, 8.0]
     assert all("remote/retokenized" not in r for r in rows)
     assert all(r["reward"] == 0.5 for r in rows)
     first = json.loads((tmp_path / "rollouts" / "v.jsonl").read_text().splitlines()[0])
     assert first["policy"]["spec"].startswith("vllm:")
-    assert first["policy"]["turn_ids"][0]["token_ids"][-1] == trainer.tokenizer.eos_token_id
+    from transformers import AutoTokenizer
+
+    eos = AutoTokenizer.from_pretrained(tmp_path / "model", local_files_only=True).eos_token_id
+    assert first["policy"]["turn_ids"][0]["token_ids"][-1] == eos
 
 
 def test_worker_options_are_checked(tmp_path: Path) -> None:

@@ -105,3 +105,21 @@ def toy_config(output_dir: object, **changes: object) -> object:
         "eval_temperature": 1.0,
     }
     return GRPOConfig.model_validate({**fields, **changes})
+
+
+def train_while_serving(config: object, serve: object, timeout: float = 120) -> tuple[dict, bool]:
+    """Train ``config`` while ``serve()`` (rollout workers) runs in a thread; the summary, and
+    whether the workers stopped within ``timeout`` seconds after training ended."""
+    import threading
+
+    from rlvr.trainers.grpo import GRPOTrainer
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    trainer = GRPOTrainer(config, console=False)
+    try:
+        summary = trainer.train()
+    finally:
+        trainer.close()
+        thread.join(timeout=timeout)
+    return summary, not thread.is_alive()
