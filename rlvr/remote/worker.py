@@ -81,6 +81,7 @@ class RolloutWorker:
         self.wait_seconds = wait_seconds
         self.rounds = 0
         self.snapshot: Snapshot | None = None
+        self.config: Any = None  # the run's GRPOConfig, once it has published a snapshot
         self._policy: Any = None
 
     def run(self) -> int:
@@ -89,7 +90,7 @@ class RolloutWorker:
         from rlvr.policies.base import SamplingParams
         from rlvr.trainers.data import suite_factories, training_suite
 
-        config = self._wait_for_run()
+        config = self.config = self._wait_for_run()
         suite = training_suite(config)
         factories = suite_factories(suite)
         params = SamplingParams(
@@ -191,12 +192,11 @@ class RolloutWorker:
             return VLLMPolicy(str(snapshot.path))
         from rlvr.policies.hf import HFPolicy
 
-        config = json.loads((self.run_dir / "config.json").read_text(encoding="utf-8"))
         return HFPolicy(
             str(snapshot.path),
             device=self.device,
-            batch_size=int(config.get("generation_batch_size", 64)),
-            fast_decoding="on" if config.get("fast_decoding", True) else "off",
+            batch_size=self.config.generation_batch_size,
+            fast_decoding="on" if self.config.fast_decoding else "off",
         )
 
     def _write(self, records: list[RolloutRecord]) -> None:
