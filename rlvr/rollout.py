@@ -9,6 +9,14 @@ from rlvr.types import Message, RolloutRecord, Task, Verdict
 from rlvr.verifiers.kinds import env_verifier_kind
 
 
+def env_id_of(env: Any) -> str:
+    """The registered id of ``env`` (made by ``rlvr.make`` or ``gymnasium.make``)."""
+    spec = getattr(env.unwrapped, "spec", None)
+    if spec is None:
+        raise ValueError("the environment has no id: build it with rlvr.make or gymnasium.make")
+    return spec.id
+
+
 def make_record(
     env: Any,
     task: Task,
@@ -21,11 +29,10 @@ def make_record(
 ) -> RolloutRecord:
     """A record of one episode of ``env`` (an env made by ``rlvr.make`` or ``gymnasium.make``)."""
     unwrapped = env.unwrapped
-    if unwrapped.spec is None:
-        raise ValueError("the environment has no id: build it with rlvr.make or gymnasium.make")
+    env_id = env_id_of(env)
     return RolloutRecord(
-        env_id=unwrapped.spec.id,
-        env_version=parse_env_id(unwrapped.spec.id).version,
+        env_id=env_id,
+        env_version=parse_env_id(env_id).version,
         verifier=unwrapped.verifier.name,
         verifier_version=unwrapped.verifier.version,
         verifier_kind=env_verifier_kind(unwrapped),

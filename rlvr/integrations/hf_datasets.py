@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic import ValidationError
 
 from rlvr.errors import DatasetFormatError, DependencyNotInstalled
+from rlvr.rollout import env_id_of
 from rlvr.types import RolloutRecord, Task
 
 if TYPE_CHECKING:
@@ -91,14 +92,6 @@ def resolve_source(source: Any) -> Any:
         "source must be an env id, an environment, a Suite or a suite name "
         f"(or, for tasks_to_dataset, a list of Tasks); got {type(source).__name__}"
     )
-
-
-def env_id_of(env: Any) -> str:
-    """The registered id of ``env`` (made by ``rlvr.make`` or ``gymnasium.make``)."""
-    spec = getattr(env.unwrapped, "spec", None)
-    if spec is None:
-        raise ValueError("the environment has no id: build it with rlvr.make or gymnasium.make")
-    return spec.id
 
 
 def task_rows(source: Any, n: int | None = None, *, seed: int = 0) -> list[TaskRow]:

@@ -28,8 +28,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rlvr.envs.text_env import opening_messages
-from rlvr.integrations.hf_datasets import env_id_of, from_rows, require_datasets, resolve_source
+from rlvr.integrations.hf_datasets import from_rows, require_datasets, resolve_source
 from rlvr.integrations.hf_datasets import task_rows as _task_rows
+from rlvr.rollout import env_id_of
 from rlvr.types import STATUSES, Task, Verdict
 
 if TYPE_CHECKING:
