@@ -8,11 +8,14 @@ would have played.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rlvr.suite import Suite, SuiteDraw, SuiteEntry, make_suite
 from rlvr.trainers.config import GRPOConfig
+
+if TYPE_CHECKING:
+    from rlvr.evals.engine import EpisodeJob
 
 HELD_OUT_SEED_OFFSET = 1
 """The default held-out tasks are the training environments with ``task_seed`` moved by this."""
@@ -106,3 +109,15 @@ def suite_factories(suite: Suite) -> dict[str, Callable[[], Any]]:
         entry.key: (lambda entry=entry: registry.make(entry.id, **entry.kwargs))
         for entry in suite.envs
     }
+
+
+def group_jobs(draws: Sequence[SuiteDraw], group_size: int) -> list[EpisodeJob]:
+    """``group_size`` episodes of every draw, in group order: draw ``i``'s samples are
+    ``i * group_size`` to ``(i + 1) * group_size - 1``."""
+    from rlvr.evals.engine import EpisodeJob
+
+    return [
+        EpisodeJob(draw.key, draw.index, sample=position * group_size + sample)
+        for position, draw in enumerate(draws)
+        for sample in range(group_size)
+    ]

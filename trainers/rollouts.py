@@ -16,10 +16,11 @@ from typing import Any
 
 import torch
 
-from rlvr.evals.engine import EpisodeJob, RolloutEngine
+from rlvr.evals.engine import RolloutEngine
 from rlvr.policies.base import Generation, GenerationRequest, Policy
 from rlvr.suite import SuiteDraw
 from rlvr.trainers.advantages import Scale, group_advantages, zero_variance_groups
+from rlvr.trainers.data import group_jobs
 from rlvr.trainers.monitor import format_share, length_correlation, unearned_share
 from rlvr.trainers.sequences import TrainingSequence
 from rlvr.types import RolloutRecord
@@ -103,11 +104,7 @@ def play_step(
     filter_zero_variance: bool,
 ) -> Experience:
     """Play ``group_size`` episodes of every draw and score them (see the module docstring)."""
-    jobs = [
-        EpisodeJob(draw.key, draw.index, sample=position * group_size + sample)
-        for position, draw in enumerate(draws)
-        for sample in range(group_size)
-    ]
+    jobs = group_jobs(draws, group_size)
     played: dict[int, tuple[RolloutRecord, list[Generation]]] = {}
 
     def keep(record: RolloutRecord, generations: list[Generation]) -> None:

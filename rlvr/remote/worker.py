@@ -118,15 +118,11 @@ class RolloutWorker:
         return self.rounds
 
     def _play_round(self, engine: Any, draws: list[Any], group_size: int) -> list[RolloutRecord]:
-        from rlvr.evals.engine import EpisodeJob
+        from rlvr.trainers.data import group_jobs
 
         assert self.snapshot is not None
         version = self.snapshot.version
-        jobs = [
-            EpisodeJob(draw.key, draw.index, sample=position * group_size + sample)
-            for position, draw in enumerate(draws)
-            for sample in range(group_size)
-        ]
+        jobs = group_jobs(draws, group_size)
         played: dict[int, RolloutRecord] = {}
 
         def keep(record: RolloutRecord, generations: list[Any]) -> None:
