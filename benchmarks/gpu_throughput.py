@@ -4,19 +4,25 @@ A randomly initialised Qwen2ForCausalLM of Qwen2.5-0.5B's shape, in bf16 on the 
 downloaded):
 
   generation  ``--batch`` prompts of 128 tokens, 256 new tokens each (no token ends a row), with
-              rlvr's static-cache sampler compiled with CUDA graphs, and with ``model.generate``
-              (eager) for comparison. Bound: batch * bandwidth / bytes read per decode step, the
-              bytes being the parameters plus the mean KV cache over the run; goal >= 50% of it.
+              rlvr's static-cache sampler compiled, as one CUDA graph per decode step
+              (``graphs="step"``) and as one per block of 8 steps (``graphs="block"``; with
+              ``--autotune`` also with tuned matrix products), eager, and with
+              ``model.generate`` (eager) for comparison. Bound: batch * bandwidth / bytes read
+              per decode step, the bytes being the parameters plus the mean KV cache over the
+              run; goal >= 50% of it. Each compiled sampler's greedy tokens are compared with
+              the first's (a broken recording would not agree). ``--profile`` prints the
+              kernels of the fastest one.
   training    forward + backward of token_logprobs + grpo_loss on 16 x 512 tokens, then an AdamW
               step. Bound: the peak FLOP rate over 6 * params + 12 * layers * hidden * seq FLOPs
               per token (MFU).
 
 Compilation (the first sampler call: dynamo, inductor, CUDA-graph recording) is timed apart and
 excluded from the throughput. Without a CUDA GPU it prints a line and exits 0; ``--dry-run``
-runs a tiny model on the CPU, uncompiled, to check the script end to end.
+runs a tiny model on the CPU to check the script end to end (compiled by inductor for the CPU;
+the block sampler reports that it needs CUDA).
 
     python benchmarks/gpu_throughput.py [--batch 64] [--bandwidth-tbps 3.0] [--peak-tflops 800]
-        [--top-p 1.0] [--gradient-checkpointing] [--json OUT]
+        [--top-p 1.0] [--gradient-checkpointing] [--autotune] [--profile] [--json OUT]
     python benchmarks/gpu_throughput.py --dry-run
 """
 
@@ -64,6 +70,23 @@ def timed(fn: Any, sync: Any) -> float:
     return time.perf_counter() - start
 
 
+def compiled_variants(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """The compiled samplers to measure: name -> sample_tokens options."""
+    from rlvr.policies.decoding import CHECK_EVERY
+
+    variants = {
+        "compiled, graph per step": {"compile": True, "graphs": "step"},
+        f"compiled, graph per {CHECK_EVERY} steps": {"compile": True, "graphs": "block"},
+    }
+    if args.autotune:
+        variants[f"autotuned, graph per {CHECK_EVERY} steps"] = {
+            "compile": True,
+            "graphs": "block",
+            "autotune": True,
+        }
+    return variants
+
+
 def generation(model: Any, args: argparse.Namespace, device: Any, sync: Any) -> dict[str, Any]:
     import torch
 
@@ -72,20 +95,24 @@ def generation(model: Any, args: argparse.Namespace, device: Any, sync: Any) -> 
     generator = torch.Generator(device=device).manual_seed(0)
     vocab = model.config.vocab_size
     prompts = torch.randint(1, vocab, (args.batch, args.prompt), generator=generator, device=device)
+    prompts = prompts.tolist()
 
-    def sampler(compile: bool) -> Any:
+    def sample(options: dict[str, Any], new: int = args.new, temperature: float = 1.0) -> Any:
+        return sample_tokens(
+            model,
+            prompts,
+            max_new_tokens=new,
+            temperature=temperature,
+            top_p=args.top_p,
+            eos_ids=set(),
+            pad_id=0,
+            generator=generator,
+            **options,
+        )
+
+    def sampler(options: dict[str, Any]) -> Any:
         def run() -> None:
-            rows = sample_tokens(
-                model,
-                prompts.tolist(),
-                max_new_tokens=args.new,
-                temperature=1.0,
-                top_p=args.top_p,
-                eos_ids=set(),
-                pad_id=0,
-                generator=generator,
-                compile=compile,
-            )
+            rows = sample(options)
             assert all(len(row) == args.new for row in rows)
 
         return run
@@ -93,8 +120,8 @@ def generation(model: Any, args: argparse.Namespace, device: Any, sync: Any) -> 
     def generate() -> None:
         with torch.inference_mode():
             model.generate(
-                input_ids=prompts,
-                attention_mask=torch.ones_like(prompts),
+                input_ids=torch.tensor(prompts, device=device),
+                attention_mask=torch.ones(args.batch, args.prompt, device=device),
                 do_sample=True,
                 temperature=1.0,
                 top_p=args.top_p,
@@ -105,26 +132,38 @@ def generation(model: Any, args: argparse.Namespace, device: Any, sync: Any) -> 
             )
 
     seconds: dict[str, float] = {}
-    result: dict[str, Any] = {"compile_error": None, "compile_seconds": None}
+    result: dict[str, Any] = {"compile_errors": {}, "compile_seconds": {}, "greedy_agreement": {}}
+    compiled = compiled_variants(args) if device.type == "cuda" or args.dry_run else {}
     if device.type == "cuda":
         torch._logging.set_logs(recompiles=True, perf_hints=True)  # says why graphs are skipped
+    reference: list[list[int]] | None = None
+    for name, options in compiled.items():
         try:  # the first call compiles and records the CUDA graphs
-            first = timed(sampler(True), sync)
-            timed(sampler(True), sync)
-            seconds["static cache, compiled"] = min(
-                timed(sampler(True), sync) for _ in range(args.repeats)
-            )
-            result["compile_seconds"] = first - seconds["static cache, compiled"]
+            first = timed(sampler(options), sync)
+            timed(sampler(options), sync)
+            seconds[name] = min(timed(sampler(options), sync) for _ in range(args.repeats))
+            result["compile_seconds"][name] = first - seconds[name]
+            greedy = sample(options, new=min(args.new, 64), temperature=0.0)
+            reference = reference or greedy
+            same = sum(row == expected for row, expected in zip(greedy, reference, strict=True))
+            result["greedy_agreement"][name] = same / len(greedy)
         except Exception as error:  # still measure the rest
-            result["compile_error"] = f"{type(error).__name__}: {error}"[:2000]
-            print(f"compiled sampler failed: {result['compile_error']}")
+            result["compile_errors"][name] = f"{type(error).__name__}: {error}"[:2000]
+            print(f"{name} failed: {result['compile_errors'][name]}")
+    if compiled:
         counters = torch._dynamo.utils.counters
         result["dynamo_unique_graphs"] = counters["stats"].get("unique_graphs", 0)
         result["cudagraph_skips"] = counters["inductor"].get("cudagraph_skips", 0)
-    timed(sampler(False), sync)
-    seconds["static cache, eager"] = min(timed(sampler(False), sync) for _ in range(args.repeats))
-    timed(lambda: model.generate(input_ids=prompts[:, :8], max_new_tokens=4, pad_token_id=0), sync)
+    eager = sampler({})
+    timed(eager, sync)
+    seconds["static cache, eager"] = min(timed(eager, sync) for _ in range(args.repeats))
+    warm_up = torch.tensor(prompts, device=device)[:, :8]
+    timed(lambda: model.generate(input_ids=warm_up, max_new_tokens=4, pad_token_id=0), sync)
     seconds["model.generate, eager"] = timed(generate, sync)
+    if args.profile and seconds:
+        fastest = min((name for name in compiled if name in seconds), key=seconds.get, default=None)
+        options = compiled.get(fastest, {}) if fastest else {}
+        result["profile"] = {"variant": fastest or "eager", "table": profile(sampler(options))}
 
     config = model.config
     head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
@@ -133,7 +172,7 @@ def generation(model: Any, args: argparse.Namespace, device: Any, sync: Any) -> 
     parameter_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
     mean_kv = args.batch * (args.prompt + (args.new - 1) / 2) * kv_per_token
     bound = args.batch * args.bandwidth_tbps * 1e12 / (parameter_bytes + mean_kv)
-    rows = 1 << (args.batch - 1).bit_length()
+    rows = 1 << (args.batch - 1).bit_length()  # the sampler's batch bucket
     cache_length = -(-(args.prompt + args.new) // CACHE_STEP) * CACHE_STEP
     static_bytes = parameter_bytes + rows * cache_length * kv_per_token
     tokens = args.batch * args.new
@@ -158,6 +197,24 @@ def generation(model: Any, args: argparse.Namespace, device: Any, sync: Any) -> 
         },
     )
     return result
+
+
+def profile(run: Any) -> str:
+    """The kernels of one ``run`` by GPU time (the table of torch.profiler), after a first run
+    under the profiler (which may recompile: dynamo guards on the profiler's state)."""
+    import torch
+    from torch.profiler import ProfilerActivity
+
+    activities = [ProfilerActivity.CPU]
+    if torch.cuda.is_available():
+        activities.append(ProfilerActivity.CUDA)
+    schedule = torch.profiler.schedule(wait=0, warmup=1, active=1, repeat=1)
+    with torch.profiler.profile(activities=activities, schedule=schedule) as profiler:
+        for _ in range(2):
+            run()
+            profiler.step()
+    sort = "cuda_time_total" if torch.cuda.is_available() else "cpu_time_total"
+    return profiler.key_averages().table(sort_by=sort, row_limit=25, max_name_column_width=60)
 
 
 def training(model: Any, args: argparse.Namespace, device: Any, sync: Any) -> dict[str, Any]:
@@ -216,6 +273,12 @@ def main() -> None:
     parser.add_argument("--train-seq", type=int, default=512)
     parser.add_argument("--train-steps", type=int, default=5)
     parser.add_argument("--gradient-checkpointing", action="store_true")
+    parser.add_argument(
+        "--autotune", action="store_true", help="also a block sampler with tuned GEMMs (slow)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print the kernels of the fastest sampler"
+    )
     parser.add_argument("--bandwidth-tbps", type=float, default=3.0)
     parser.add_argument("--peak-tflops", type=float, default=800.0)
     parser.add_argument("--json", type=Path, default=None, metavar="OUT")
@@ -249,13 +312,18 @@ def main() -> None:
     )
     for run, row in gen["runs"].items():
         share = row["share_of_bound"]
-        print(f"  {run:24} {row['tokens_per_s']:10.0f} tokens/s  {share:6.1%} of bound")
+        print(f"  {run:34} {row['tokens_per_s']:10.0f} tokens/s  {share:6.1%} of bound")
     slowest = gen["runs"]["model.generate, eager"]["seconds"]
     for run, row in gen["runs"].items():
         if run != "model.generate, eager":
             print(f"  ratio {run} / model.generate: {slowest / row['seconds']:.1f}x")
-    if gen["compile_seconds"] is not None:
-        print(f"  compile (excluded): {gen['compile_seconds']:.1f} s")
+    for run, value in gen["compile_seconds"].items():
+        agreement = gen["greedy_agreement"][run]
+        print(
+            f"  {run}: compile {value:.1f} s (excluded), greedy rows as the first: {agreement:.0%}"
+        )
+    if "profile" in gen:
+        print(f"profile of {gen['profile']['variant']}:\n{gen['profile']['table']}")
     print(
         f"  the static cache reads all its slots: {gen['static_cache_bytes_per_step'] / 1e6:.1f}"
         f" MB/step, bound {gen['static_cache_bound_tokens_per_s']:.0f} tokens/s"

@@ -2,27 +2,39 @@
 
 :func:`sample_tokens` left-pads the prompts, prefills a ``transformers.StaticCache`` once, then
 decodes one token per step with a function whose tensor shapes never change, so that on CUDA it
-runs under ``torch.compile(mode="reduce-overhead")`` (CUDA graphs). Temperature 0 is greedy and
-gives the tokens of ``model.generate(do_sample=False)``. Otherwise logits are divided by the
-temperature, cut to the top-p nucleus as transformers' ``TopPLogitsWarper`` does, and a token is
-drawn with the exponential race ``argmax(p / E)``, ``E ~ Exp(1)``: the distribution of
-``torch.multinomial``, not its tokens for a given seed. The model's ``generation_config``
-(repetition penalty, top-k, ...) is not applied.
+runs as CUDA graphs. Temperature 0 is greedy and gives the tokens of
+``model.generate(do_sample=False)``. Otherwise logits are divided by the temperature, cut to the
+top-p nucleus as transformers' ``TopPLogitsWarper`` does, and a token is drawn with the
+exponential race ``argmax(p / E)``, ``E ~ Exp(1)``: the distribution of ``torch.multinomial``,
+not its tokens for a given seed. The model's ``generation_config`` (repetition penalty, top-k,
+...) is not applied.
 
-Compiled graphs guard on the addresses of the cache and of the step's buffers, so these are kept
-and reused across calls: per model, one set per batch size rounded up to a power of two (the
-extra rows decode a one-token dummy prompt and are dropped), whose cache length only grows (to
-a multiple of ``CACHE_STEP``). Each new set costs one compilation; steps attend over the whole
-cache. The model runs in eval mode (its training flags are restored afterwards).
+Two ways to run the compiled step as CUDA graphs (``graphs``):
+
+- ``"step"``: the step runs under ``torch.compile(mode="reduce-overhead")``, one CUDA graph per
+  step, launched through dynamo's guards and the CUDA-graph tree on every step.
+- ``"block"``: the step is compiled without CUDA graphs, and rlvr records ``CHECK_EVERY`` steps
+  in a row as one ``torch.cuda.CUDAGraph``, replayed with a single launch (the host cost of a
+  launch is paid once per block instead of once per step). The sampling noise of a block is
+  drawn before it is replayed. A state's blocks are recorded on its first use (after a warm-up
+  that runs the step, so the call then starts over) and again whenever the model's weights have
+  moved.
+
+Compiled graphs guard on (``"step"``) or bake in (``"block"``) the addresses of the cache and of
+the step's buffers, so these are kept and reused across calls: per model, one set per batch size
+rounded up to a power of two (the extra rows decode a one-token dummy prompt and are dropped),
+whose cache length only grows (to a multiple of ``CACHE_STEP``). Each new set costs one
+compilation (``"step"``) or recording (``"block"``); steps attend over the whole cache. The model
+runs in eval mode (its training flags are restored afterwards).
 """
 
 from __future__ import annotations
 
 import inspect
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -30,9 +42,11 @@ import torch
 CACHE_STEP = 128
 """Cache lengths are rounded up to a multiple of this, so that calls share compiled graphs."""
 CHECK_EVERY = 8
-"""Decode steps between two "have all rows finished?" checks (each one syncs with the host)."""
+"""Decode steps between two "have all rows finished?" checks (each one syncs with the host); also
+the length of a ``"block"`` CUDA graph."""
+GRAPHS = ("step", "block")
 _states: weakref.WeakKeyDictionary[torch.nn.Module, dict[int, _State]] = weakref.WeakKeyDictionary()
-_compiled_step: Any = None
+_compiled_steps: dict[str, Any] = {}  # the compiled decode step per torch.compile mode
 
 
 @dataclass
@@ -49,7 +63,14 @@ class _State:
     out: torch.Tensor  # [batch, length]: the sampled tokens
     done: torch.Tensor  # [batch]: rows that emitted an end-of-sequence token
     settings: torch.Tensor  # [2]: temperature, top_p
-    noise: torch.Tensor | None = None  # [batch, vocab]: Exp(1) draws, when sampling
+    noise_at: torch.Tensor  # [1]: the noise row (decode step of the block) to use next
+    noise: torch.Tensor | None = None  # [steps, batch, vocab]: Exp(1) draws, when sampling
+    # "block" graphs: replays by (block length, sampling, nucleus, pad id, eos ids), the static
+    # eos tensors they read, the weight addresses they were recorded with, their memory pool
+    replays: dict[tuple[Any, ...], Callable[[], None]] = field(default_factory=dict)
+    eos: dict[tuple[int, ...], torch.Tensor] = field(default_factory=dict)
+    weights: tuple[int, ...] = ()
+    pool: Any = None
 
 
 def sample_tokens(
@@ -63,32 +84,100 @@ def sample_tokens(
     pad_id: int,
     generator: torch.Generator | None = None,
     compile: bool = False,
+    graphs: str = "step",
+    autotune: bool = False,
 ) -> list[list[int]]:
     """Each prompt's completion token ids, cut right after its first ``eos_ids`` token (kept), or
     ``max_new_tokens`` ids. ``generator`` (on the model's device) drives the sampling; ``compile``
-    runs the decode step under ``torch.compile(mode="reduce-overhead")`` (CUDA graphs on CUDA).
-    Rows that emitted an end-of-sequence token get ``pad_id`` from then on."""
+    compiles the decode step and runs it as CUDA graphs on CUDA, one per step or one per block of
+    ``CHECK_EVERY`` steps (``graphs``: ``"step"`` or ``"block"``, the latter CUDA only);
+    ``autotune`` lets a ``"block"`` compilation tune its matrix products (slow to compile). Rows
+    that emitted an end-of-sequence token get ``pad_id`` from then on."""
     if max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
     if any(not prompt for prompt in prompts):
         raise ValueError("every prompt needs at least one token")
+    if graphs not in GRAPHS:
+        raise ValueError(f"graphs must be one of {', '.join(GRAPHS)}, got {graphs!r}")
     if not prompts:
         return []
-    batch, width = len(prompts), max(len(prompt) for prompt in prompts)
-    sampling, nucleus = temperature > 0, temperature > 0 and top_p < 1
+    blocks = compile and graphs == "block"
+    run = _Run(
+        prompts=prompts,
+        max_new_tokens=max_new_tokens,
+        sampling=temperature > 0,
+        nucleus=temperature > 0 and top_p < 1,
+        settings=(max(temperature, 1e-6), top_p),
+        eos_ids=eos_ids,
+        pad_id=pad_id,
+        generator=generator,
+        noise_steps=CHECK_EVERY if blocks else 1,
+    )
     step = _decode_step
     if compile:
         use_packed_decode_attention(model)
-        global _compiled_step
-        if _compiled_step is None:
-            _compiled_step = torch.compile(
-                _decode_step, mode="reduce-overhead", fullgraph=True, dynamic=False
-            )
-        step = _compiled_step
+        mode = ("max-autotune-no-cudagraphs" if autotune else "default") if blocks else None
+        step = _compiled(mode or "reduce-overhead")
     with torch.inference_mode(), eval_mode(model):
-        state = _state(model, batch, width + max_new_tokens)
+        state = _state(model, len(prompts), run.width + max_new_tokens)
+        run.start(model, state)
+        replays = _block_replays(model, state, run, step) if blocks else {}
+        for offset in range(1, max_new_tokens, CHECK_EVERY):
+            if offset > 1 and bool(state.done.all()):
+                break
+            size = min(CHECK_EVERY, max_new_tokens - offset)
+            if blocks:
+                run.draw(state, size)
+                replays[size]()
+                continue
+            for _ in range(size):
+                run.draw(state, 1)
+                if compile:
+                    torch.compiler.cudagraph_mark_step_begin()
+                step(model, state, run.eos, pad_id, run.sampling, run.nucleus)
+        rows = state.out[: len(prompts), :max_new_tokens].tolist()
+    return [
+        row[: next((i + 1 for i, t in enumerate(row) if t in eos_ids), len(row))] for row in rows
+    ]
+
+
+@dataclass
+class _Run:
+    """One :func:`sample_tokens` call: its prompts and sampling settings."""
+
+    prompts: list[list[int]]
+    max_new_tokens: int
+    sampling: bool
+    nucleus: bool
+    settings: tuple[float, float]  # temperature (> 0), top_p
+    eos_ids: set[int]
+    pad_id: int
+    generator: torch.Generator | None
+    noise_steps: int  # decode steps whose noise is drawn at once
+    eos: torch.Tensor | None = None
+    rng_state: torch.Tensor | None = None  # the generator's state before the first draw
+
+    @property
+    def width(self) -> int:
+        return max(len(prompt) for prompt in self.prompts)
+
+    def block_sizes(self) -> list[int]:
+        """The lengths of the blocks of decode steps that follow the first token."""
+        steps = self.max_new_tokens - 1
+        return sorted({size for size in (min(steps, CHECK_EVERY), steps % CHECK_EVERY) if size})
+
+    def start(self, model: torch.nn.Module, state: _State) -> None:
+        """Reset the state's buffers, prefill the prompts and choose each row's first token.
+        Starting again draws the same noise."""
         device = state.mask.device
-        padded = list(prompts) + [[pad_id]] * (state.tokens.shape[0] - batch)
+        if self.sampling:
+            self.generator = self.generator or _default_generator(device)
+            if self.rng_state is None:
+                self.rng_state = self.generator.get_state()
+            else:
+                self.generator.set_state(self.rng_state)
+        width, pad_id, rows = self.width, self.pad_id, state.tokens.shape[0]
+        padded = self.prompts + [[pad_id]] * (rows - len(self.prompts))
         ids = torch.tensor([[pad_id] * (width - len(p)) + list(p) for p in padded], device=device)
         prompt_mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in padded])
         prompt_mask = prompt_mask.to(device)
@@ -100,31 +189,108 @@ def sample_tokens(
         state.cache_position.fill_(width)
         state.step.zero_()
         state.done.zero_()
-        state.done[batch:] = True  # the dummy rows
+        state.done[len(self.prompts) :] = True  # the dummy rows
         state.out.fill_(pad_id)
-        state.settings.copy_(torch.tensor([max(temperature, 1e-6), top_p]))
-        eos = torch.tensor(sorted(eos_ids) or [-1], device=device)
+        state.settings.copy_(torch.tensor(self.settings))
+        self.eos = torch.tensor(sorted(self.eos_ids) or [-1], device=device)
         prefill = dict(state.kwargs)
         if "cache_position" in prefill:
             prefill["cache_position"] = torch.arange(width, device=device)
         if "logits_to_keep" in _forward_parameters(model):
             prefill["logits_to_keep"] = 1
         output = model(input_ids=ids, attention_mask=state.mask, position_ids=positions, **prefill)
-        noise = _draw(state, output.logits.shape[-1], generator) if sampling else None
-        _advance(output.logits[:, -1], state, noise, eos, pad_id, nucleus)
-        del output
-        for index in range(1, max_new_tokens):
-            if index % CHECK_EVERY == 0 and bool(state.done.all()):
-                break
-            if sampling:
-                noise = _draw(state, state.noise.shape[-1], generator)
-            if compile:
-                torch.compiler.cudagraph_mark_step_begin()
-            step(model, state, noise, eos, pad_id, nucleus)
-        rows = state.out[:batch, :max_new_tokens].tolist()
-    return [
-        row[: next((i + 1 for i, t in enumerate(row) if t in eos_ids), len(row))] for row in rows
-    ]
+        shape = (self.noise_steps, rows, output.logits.shape[-1])
+        if self.sampling and (
+            state.noise is None
+            or state.noise.shape[0] < shape[0]
+            or state.noise.shape[1:] != shape[1:]
+        ):
+            state.noise = _buffer(shape, torch.float32, device)
+            state.replays.clear()  # they read the old noise buffer
+        self.draw(state, 1)
+        _advance(output.logits[:, -1], state, self.eos, pad_id, self.sampling, self.nucleus)
+
+    def draw(self, state: _State, steps: int) -> None:
+        """Fresh Exp(1) noise for the next ``steps`` decode steps (nothing when greedy)."""
+        if self.sampling:
+            assert state.noise is not None
+            state.noise[:steps].exponential_(generator=self.generator)
+            state.noise_at.zero_()
+
+
+def _block_replays(
+    model: torch.nn.Module, state: _State, run: _Run, step: Callable[..., None]
+) -> dict[int, Callable[[], None]]:
+    """The recorded ``"block"`` graph of each block length ``run`` needs. Missing ones are
+    recorded first; recording runs the step on the state, so the run then starts over."""
+    weights = tuple(parameter.data_ptr() for parameter in model.parameters())
+    if weights != state.weights:  # the graphs read the weights where they were
+        state.replays.clear()
+        state.weights = weights
+    eos_ids = tuple(sorted(run.eos_ids))
+    key = (run.sampling, run.nucleus, run.pad_id, eos_ids)
+    sizes = run.block_sizes()
+    missing = [size for size in sizes if (size, *key) not in state.replays]
+    if missing:
+        assert run.eos is not None
+        eos = state.eos.setdefault(eos_ids, run.eos)  # the graphs keep reading this tensor
+
+        def steps(count: int) -> Callable[[], None]:
+            def block() -> None:
+                for _ in range(count):
+                    step(model, state, eos, run.pad_id, run.sampling, run.nucleus)
+
+            return block
+
+        recorded = _record({size: steps(size) for size in missing}, steps(2), state)
+        state.replays.update({(size, *key): replay for size, replay in recorded.items()})
+        run.start(model, state)
+    return {size: state.replays[(size, *key)] for size in sizes}
+
+
+def _default_generator(device: torch.device) -> torch.Generator:
+    """The generator that draws on ``device`` when none is given."""
+    if device.type == "cuda":
+        index = device.index if device.index is not None else torch.cuda.current_device()
+        return torch.cuda.default_generators[index]
+    return torch.default_generator
+
+
+def _record_cuda(
+    blocks: dict[int, Callable[[], None]], warm: Callable[[], None], state: _State
+) -> dict[int, Callable[[], None]]:
+    """A CUDA graph of each of ``blocks`` (block length → the steps to record), recorded after
+    ``warm`` ran on a side stream (where the step gets compiled and tuned); each replays with
+    one launch. The graphs of a state share one memory pool."""
+    if state.mask.device.type != "cuda":
+        raise ValueError('graphs="block" records CUDA graphs: it needs a model on a CUDA device')
+    stream = torch.cuda.Stream(device=state.mask.device)
+    stream.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(stream):
+        warm()
+    torch.cuda.current_stream().wait_stream(stream)
+    if state.pool is None:
+        state.pool = torch.cuda.graph_pool_handle()
+    replays: dict[int, Callable[[], None]] = {}
+    for size, block in blocks.items():
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph, pool=state.pool, capture_error_mode="thread_local"):
+            block()
+        replays[size] = graph.replay
+    return replays
+
+
+_record = _record_cuda
+"""How ``"block"`` graphs are recorded (tests stand in a CPU version)."""
+
+
+def _compiled(mode: str) -> Any:
+    """The decode step compiled in ``mode`` (once per process and mode)."""
+    if mode not in _compiled_steps:
+        _compiled_steps[mode] = torch.compile(
+            _decode_step, mode=mode, fullgraph=True, dynamic=False
+        )
+    return _compiled_steps[mode]
 
 
 PACKED_ATTENTION = "rlvr_packed_decode"
@@ -203,9 +369,9 @@ def eval_mode(model: torch.nn.Module) -> Iterator[torch.nn.Module]:
 def _decode_step(
     model: torch.nn.Module,
     state: _State,
-    noise: torch.Tensor | None,
     eos: torch.Tensor,
     pad_id: int,
+    sampling: bool,
     nucleus: bool,
 ) -> None:
     """Feed ``state.tokens``, choose the next ones and advance the buffers, all in place."""
@@ -215,7 +381,7 @@ def _decode_step(
         position_ids=state.positions,
         **state.kwargs,
     )
-    _advance(output.logits[:, -1], state, noise, eos, pad_id, nucleus)
+    _advance(output.logits[:, -1], state, eos, pad_id, sampling, nucleus)
     state.positions.add_(1)
     state.cache_position.add_(1)
 
@@ -223,16 +389,20 @@ def _decode_step(
 def _advance(
     logits: torch.Tensor,
     state: _State,
-    noise: torch.Tensor | None,
     eos: torch.Tensor,
     pad_id: int,
+    sampling: bool,
     nucleus: bool,
 ) -> None:
-    """Choose each row's token from its last logits (argmax without ``noise``), write it out."""
+    """Choose each row's token from its last logits (argmax when not ``sampling``; otherwise
+    with the noise at ``state.noise_at``, which moves on), write it out."""
     logits = logits.float()
-    if noise is None:
+    if not sampling:
         chosen = logits.argmax(dim=-1)
     else:
+        assert state.noise is not None
+        noise = state.noise.index_select(0, state.noise_at).squeeze(0)
+        state.noise_at.add_(1)
         logits = logits / state.settings[0]
         if nucleus:  # transformers' TopPLogitsWarper: drop the low tail holding 1 - top_p
             ordered, order = logits.sort(dim=-1)
@@ -245,13 +415,6 @@ def _advance(
     state.done.logical_or_((chosen.unsqueeze(1) == eos).any(dim=1))
     state.tokens.copy_(chosen.unsqueeze(1))
     state.step.add_(1)
-
-
-def _draw(state: _State, vocab: int, generator: torch.Generator | None) -> torch.Tensor:
-    """Fresh Exp(1) noise in the state's (static) noise buffer."""
-    if state.noise is None or state.noise.shape[-1] != vocab:
-        state.noise = _buffer((state.tokens.shape[0], vocab), torch.float32, state.mask.device)
-    return state.noise.exponential_(generator=generator)
 
 
 def _state(model: torch.nn.Module, batch: int, length: int) -> _State:
@@ -292,6 +455,7 @@ def _state(model: torch.nn.Module, batch: int, length: int) -> _State:
             out=_buffer((batch, length), torch.long, device),
             done=_buffer((batch,), torch.bool, device),
             settings=_buffer((2,), torch.float32, device),
+            noise_at=_buffer((1,), torch.long, device),
         )
     return states[batch]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,7 @@ def test_compiled_step_is_one_graph(
 ) -> None:
     """The decode step traces without graph breaks (the eager backend keeps this fast on CPU)."""
     compiled = torch.compile(decoding._decode_step, backend="eager", fullgraph=True, dynamic=False)
-    monkeypatch.setattr(decoding, "_compiled_step", compiled)
+    monkeypatch.setitem(decoding._compiled_steps, "reduce-overhead", compiled)
 
     def run(compile: bool, temperature: float) -> list[list[int]]:
         return sample_tokens(
@@ -158,6 +159,108 @@ def test_compiled_step_is_one_graph(
 
     assert run(True, 0.0) == run(False, 0.0)
     assert run(True, 0.8) == run(False, 0.8)
+
+
+@pytest.fixture
+def block_graphs(
+    model: torch.nn.Module, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[list[int]]]:
+    """``graphs="block"`` on the CPU: the step traced by dynamo (eager backend), and each block
+    "recorded" as the function itself (a CUDA graph would replay the same steps). Returns the
+    block lengths of each recording."""
+    compiled = torch.compile(decoding._decode_step, backend="eager", fullgraph=True, dynamic=False)
+    monkeypatch.setattr(decoding, "_compiled", lambda mode: compiled)
+    recordings: list[list[int]] = []
+
+    def record(blocks: dict, warm: object, state: object) -> dict:
+        warm()  # type: ignore[operator]
+        recordings.append(sorted(blocks))
+        return dict(blocks)
+
+    monkeypatch.setattr(decoding, "_record", record)
+    decoding._states.pop(model, None)  # no recordings from earlier tests
+    yield recordings
+    decoding._states.pop(model, None)
+
+
+def blocked(model: torch.nn.Module, new: int, eos: set[int], **params: object) -> list:
+    settings = {"temperature": 0.0, "top_p": 1.0, **params}
+    return sample_tokens(
+        model,
+        PROMPTS,
+        max_new_tokens=new,
+        eos_ids=eos,
+        pad_id=PAD,
+        compile=True,
+        graphs="block",
+        **settings,  # type: ignore[arg-type]
+    )
+
+
+def test_block_graphs_give_the_tokens_of_generate(
+    model: torch.nn.Module, block_graphs: list[list[int]]
+) -> None:
+    every = decoding.CHECK_EVERY
+    for new in (1, 2, every, every + 1, 3 * every + 4):
+        assert blocked(model, new, {EOS}) == generate(model, PROMPTS, new, EOS), new
+    # blocks of every length recorded once: the first block, then the remainder
+    assert block_graphs == [[1], [every - 1], [every], [3]]  # 27 = 3 x 8 + 3 steps
+    assert blocked(model, 3 * every + 4, {EOS}) == generate(model, PROMPTS, 3 * every + 4, EOS)
+    assert len(block_graphs) == 4  # reused
+    full = generate(model, PROMPTS, 24, EOS)
+    enders = {row[1] for row in full}  # every row ends by its 2nd token: one block, then stop
+    got = blocked(model, 24, enders)
+    assert got == greedy(model, PROMPTS, 24, enders)
+    assert all(len(row) <= 2 and row[-1] in enders for row in got)
+    assert block_graphs[-1] == [every - 1, every]  # other end-of-sequence ids: recorded anew
+
+
+def test_block_graphs_are_recorded_again_when_the_weights_move(
+    model: torch.nn.Module, block_graphs: list[list[int]]
+) -> None:
+    expected = generate(model, PROMPTS, 9, EOS)
+    assert blocked(model, 9, {EOS}) == expected
+    assert blocked(model, 9, {EOS}) == expected and len(block_graphs) == 1
+    weight = model.get_output_embeddings().weight
+    original = weight.data
+    try:
+        weight.data = original.clone()  # same values, another address
+        assert blocked(model, 9, {EOS}) == expected and len(block_graphs) == 2
+    finally:
+        weight.data = original
+
+
+def test_block_graphs_sample_reproducibly(
+    model: torch.nn.Module, block_graphs: list[list[int]]
+) -> None:
+    def draw(seed: int, top_p: float = 0.9) -> list[list[int]]:
+        generator = torch.Generator().manual_seed(seed)
+        return blocked(model, 20, {EOS}, temperature=1.0, top_p=top_p, generator=generator)
+
+    first = draw(7)
+    assert first == draw(7) and first != draw(8)
+    assert all(len(row) == 20 for row in first)
+    assert draw(7, top_p=1e-6) == generate(model, PROMPTS, 20, EOS)  # only the argmax survives
+    assert blocked(model, 20, {EOS}) == generate(model, PROMPTS, 20, EOS)
+
+
+def test_block_graphs_need_cuda(model: torch.nn.Module, monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = torch.compile(decoding._decode_step, backend="eager", fullgraph=True, dynamic=False)
+    monkeypatch.setattr(decoding, "_compiled", lambda mode: compiled)
+    with pytest.raises(ValueError, match="CUDA device"):
+        blocked(model, 12, {EOS})
+    assert blocked(model, 1, {EOS}) == generate(model, PROMPTS, 1, EOS)  # no block to record
+    with pytest.raises(ValueError, match="graphs must be one of step, block"):
+        sample_tokens(
+            model,
+            PROMPTS,
+            max_new_tokens=4,
+            temperature=0.0,
+            top_p=1.0,
+            eos_ids={EOS},
+            pad_id=PAD,
+            graphs="loop",
+        )
 
 
 def test_rejects_empty_prompts(model: torch.nn.Module) -> None:
