@@ -187,6 +187,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
+    from rlvr.cli.main import parse_kwargs
     from rlvr.evals.run import evaluate
     from rlvr.policies import SamplingParams, make_policy
 
@@ -216,7 +217,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     params = SamplingParams(
         max_tokens=budgets[-1], temperature=args.temperature, top_p=args.top_p, seed=args.seed
     )
-    policy = make_policy(args.policy)
+    policy = make_policy(args.policy, **parse_kwargs(args.policy_option, "policy options"))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
         with Progress(*columns, TimeRemainingColumn(), console=console) as bar:

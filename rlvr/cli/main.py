@@ -15,13 +15,13 @@ from rlvr.cli.train import add_train_parser
 from rlvr.cli.worker import add_worker_parser
 
 
-def parse_kwargs(pairs: Sequence[str]) -> dict[str, Any]:
+def parse_kwargs(pairs: Sequence[str], what: str = "environment kwargs") -> dict[str, Any]:
     """``["difficulty=3", "split=test"]`` -> ``{"difficulty": 3, "split": "test"}``."""
     kwargs: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise ValueError(f"environment kwargs look like KEY=VALUE, got {pair!r}")
+            raise ValueError(f"{what} look like KEY=VALUE, got {pair!r}")
         kwargs[key.strip()] = yaml.safe_load(value) if value.strip() else ""
     return kwargs
 
@@ -70,7 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--env", metavar="ID", help="one environment id")
     target.add_argument("--suite", metavar="NAME", help="a suite name or YAML path")
-    p.add_argument("--policy", required=True, help="oracle, empty, replay:PATH, openai:URL#MODEL")
+    p.add_argument(
+        "--policy",
+        required=True,
+        help="oracle, empty, replay:PATH, openai:URL#MODEL, hf:PATH (a model directory, a .gguf "
+        "file or smollm2) or vllm:PATH",
+    )
+    p.add_argument(
+        "-o",
+        "--policy-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="option of the policy (repeatable; values parsed as YAML), e.g. -o device=cuda:1 "
+        "-o batch_size=16 for hf:, -o max_concurrency=64 for openai:",
+    )
     p.add_argument("--samples", type=int, default=1, help="samples per task (default 1)")
     p.add_argument("--limit", type=int, default=50, help="tasks per environment (default 50)")
     p.add_argument("--out", required=True, metavar="DIR", help="results.jsonl and summary.json")

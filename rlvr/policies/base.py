@@ -90,21 +90,24 @@ class Policy(Protocol):
 
 
 def make_policy(spec: str, **options: Any) -> Policy:
-    """The policy a spec string names (see the module docstring)."""
+    """The policy a spec string names (see the module docstring). ``options`` go to the
+    backend's constructor (``hf``: ``device``, ``dtype``, ``batch_size``, ...; ``openai``:
+    ``api_key``, ``max_concurrency``, ``timeout``, ...; ``vllm``: vLLM's engine arguments); an
+    option the backend does not take is a ``ValueError`` naming the ones it does."""
     from rlvr.policies.scripted import EmptyPolicy, OraclePolicy, ReplayPolicy
 
     kind, _, rest = spec.partition(":")
     if spec == "oracle":
-        return OraclePolicy()
+        return OraclePolicy(**_accepted(OraclePolicy, spec, options))
     if spec == "empty":
-        return EmptyPolicy()
+        return EmptyPolicy(**_accepted(EmptyPolicy, spec, options))
     if kind == "replay" and rest:
-        return ReplayPolicy(rest)
+        return ReplayPolicy(rest, **_accepted(ReplayPolicy, "replay", options))
     if kind == "openai" and rest:
         from rlvr.policies.openai import OpenAIPolicy
 
         base_url, _, model = rest.partition("#")
-        return OpenAIPolicy(base_url, model, **options)
+        return OpenAIPolicy(base_url, model, **_accepted(OpenAIPolicy, "openai", options))
     if kind == "vllm" and rest:
         from rlvr.policies.vllm import VLLMPolicy
 
@@ -112,8 +115,27 @@ def make_policy(spec: str, **options: Any) -> Policy:
     if kind == "hf" and rest:
         from rlvr.policies.hf import HFPolicy
 
-        return HFPolicy(rest, **options)
+        return HFPolicy(rest, **_accepted(HFPolicy, "hf", options))
     raise ValueError(
         f"unknown policy spec {spec!r}: use oracle, empty, replay:PATH, openai:BASE_URL#MODEL,"
         " hf:PATH or vllm:PATH"
     )
+
+
+def _accepted(cls: type, kind: str, options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` when ``cls``'s constructor takes each of them by keyword."""
+    import inspect
+
+    parameters = inspect.signature(cls.__init__).parameters
+    names = [
+        name
+        for name, parameter in parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    unknown = sorted(set(options) - set(names))
+    if unknown:
+        takes = f"its options: {', '.join(names)}" if names else "it takes none"
+        raise ValueError(
+            f"the {kind} policy has no option {', '.join(map(repr, unknown))} ({takes})"
+        )
+    return options

@@ -41,8 +41,9 @@ the model's ``generation_config`` extras (repetition penalty, top-k, ...), which
 Options of :class:`HFPolicy`: ``device`` (``"auto"``: CUDA when available, else CPU),
 ``dtype`` (``"auto"``: bfloat16 on CUDA, float32 elsewhere; or ``float32``, ``bfloat16``,
 ``float16``), ``batch_size`` (8), ``chat_template`` (overrides the tokenizer's),
-``trust_remote_code`` (False) and ``fast_decoding`` ("auto"). :meth:`HFPolicy.from_model` wraps a
-model and tokenizer already in memory (a trainer's), loading nothing.
+``trust_remote_code`` (False) and ``fast_decoding`` ("auto"; ``True``/``False`` mean on/off).
+:meth:`HFPolicy.from_model` wraps a model and tokenizer already in memory (a trainer's), loading
+nothing.
 """
 
 from __future__ import annotations
@@ -136,9 +137,9 @@ class HFPolicy:
         batch_size: int = 8,
         chat_template: str | None = None,
         trust_remote_code: bool = False,
-        fast_decoding: str = "auto",
+        fast_decoding: str | bool = "auto",
     ) -> None:
-        _check_options(batch_size, fast_decoding)
+        fast_decoding = _check_options(batch_size, fast_decoding)
         if dtype not in _DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(_DTYPES)}, got {dtype!r}")
         torch, transformers = _import_backend()
@@ -170,7 +171,7 @@ class HFPolicy:
         device: str | None = None,
         batch_size: int = 8,
         chat_template: str | None = None,
-        fast_decoding: str = "auto",
+        fast_decoding: str | bool = "auto",
     ) -> HFPolicy:
         """A policy over a model and tokenizer already in memory (a trainer's), loading nothing.
 
@@ -180,7 +181,7 @@ class HFPolicy:
         :class:`HFPolicy` (left padding, the end-of-sequence token as pad token when it has none,
         a chat template required); the caller's tokenizer is left as it is.
         """
-        _check_options(batch_size, fast_decoding)
+        fast_decoding = _check_options(batch_size, fast_decoding)
         tokenizer = _prepare_tokenizer(copy.deepcopy(tokenizer), spec, chat_template)
         if device is None:
             device = str(next(model.parameters()).device)
@@ -364,13 +365,18 @@ def render_prompt(tokenizer: Any, messages: Sequence[Any]) -> str:
     )
 
 
-def _check_options(batch_size: int, fast_decoding: str) -> None:
+def _check_options(batch_size: int, fast_decoding: str | bool) -> str:
+    """``fast_decoding`` as ``"auto"``, ``"on"`` or ``"off"`` (``True``/``False``, as YAML reads
+    on/off, are on/off), once the options are known to be valid."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if isinstance(fast_decoding, bool):
+        return "on" if fast_decoding else "off"
     if fast_decoding not in _FAST_DECODING:
         raise ValueError(
             f"fast_decoding must be one of {', '.join(_FAST_DECODING)}, got {fast_decoding!r}"
         )
+    return fast_decoding
 
 
 def _prepare_tokenizer(tokenizer: Any, spec: str, chat_template: str | None) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,29 @@ def test_make_policy_builds_it(tiny_model: Path) -> None:
         built.close()
     with pytest.raises(RuntimeError, match="closed"):
         built.generate([ask("hi")])
+
+
+def test_eval_command_passes_policy_options(
+    tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rlvr.cli.main import main
+
+    out = tmp_path / "run"
+    argv = ["eval", "--env", "math/arithmetic-v0", "--limit", "3", "--out", str(out)]
+    argv += ["--policy", f"hf:{tiny_model}", "--max-tokens", "6", "--temperature", "0"]
+    code = main([*argv, "-o", "device=cpu", "-o", "batch_size=2", "-o", "fast_decoding=on"])
+    assert code == 0, capsys.readouterr().err
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert len(records) == 3
+    assert {r["policy"]["spec"] for r in records} == {f"hf:{tiny_model}"}
+    assert all(r["policy"]["completion_tokens"] == 6 for r in records)  # budget 6, no eos
+    capsys.readouterr()
+    assert main([*argv, "-o", "batch_size=0"]) == 2
+    assert "batch_size" in capsys.readouterr().err
+    assert main([*argv, "-o", "device"]) == 2
+    assert "policy options look like KEY=VALUE, got 'device'" in capsys.readouterr().err
+    assert main([*argv, "-o", "gpu=1"]) == 2
+    assert "hf policy has no option 'gpu'" in capsys.readouterr().err
 
 
 def test_bad_chat_messages_fail_only_their_request(tiny_model: Path) -> None:

@@ -23,6 +23,19 @@ def test_oracle_answers_with_the_reference_and_reports_a_missing_one():
     assert out[1].finish_reason == "error" and "no reference" in out[1].error
 
 
+def test_options_a_policy_does_not_take_are_named():
+    with pytest.raises(ValueError, match=r"oracle policy has no option 'device' \(it takes none\)"):
+        make_policy("oracle", device="cpu")
+    with pytest.raises(ValueError, match="replay policy has no option 'batch_size'"):
+        make_policy("replay:answers.jsonl", batch_size=2)
+    with pytest.raises(
+        ValueError, match=r"hf policy has no option 'devcie' \(its options: device, "
+    ):
+        make_policy("hf:some/model", devcie="cpu")  # checked before anything loads
+    with pytest.raises(ValueError, match=r"'concurrency', 'retries'.*max_concurrency"):
+        make_policy("openai:http://127.0.0.1:9#m", concurrency=4, retries=2)
+
+
 def test_empty_policy():
     assert [g.text for g in make_policy("empty").generate([request(), request()])] == ["", ""]
 
