@@ -8,9 +8,12 @@ Policy, applied by :func:`extract_answer`:
    ``<think>`` means everything after it is thinking.
 2. The highest-priority marker present decides, and lower levels are never consulted:
    ``\\boxed{…}``/``\\fbox{…}`` > ``<answer>…</answer>`` > an answer phrase ("the answer is",
-   "final answer:", …) > the last number in the text. When that last number sits inside a math
-   span (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``), the span is the answer (after its
-   last ``=``, if any): ``So x = $\\frac{3}{4}$`` answers ``\\frac{3}{4}``, not ``4``.
+   "final answer:", …) > the last number in the text. A number that is part of a LaTeX term
+   (``\\frac{3}{4}``, ``\\frac34``, ``\\sqrt{16}``, ``2^{10}``, also without math delimiters)
+   stands for the whole term: ``x = \\dfrac{3}{4}`` answers ``\\dfrac{3}{4}``, never ``4``. When
+   that number or term sits inside a math span (``$…$``, ``$$…$$``, ``\\(…\\)``,
+   ``\\[…\\]``), the span is the answer (after its last ``=``, if any): ``So x =
+   $\\frac{3}{4}$`` answers ``\\frac{3}{4}``.
 3. At the boxed and tag levels *all* candidates are kept and ``answer`` is the last one; callers
    treat several *different* candidates as several final answers (wrong). The phrase and number
    levels yield one candidate: the last phrase, the last number.
@@ -46,6 +49,22 @@ _NUMBER_RE = re.compile(
     r"|\.[0-9]+)"
     r"(?:[eE][-+]?[0-9]+)?"
 )
+_TERM_ARG = (
+    r"(?:\{[^{}\n]{1,200}\}"  # {…}
+    r"|\{[^{}\n]{0,100}\{[^{}\n]{0,100}\}[^{}\n]{0,100}\}"  # {…{…}…}
+    r"|[ \t]*[0-9])"  # a single digit: \frac12
+)
+_TERM_COMMAND = r"[-−]?\\(?:[dt]?frac|sqrt)(?![A-Za-z])"
+_TERM_START_RE = re.compile(_TERM_COMMAND + "|" + _NUMBER_RE.pattern)
+_TERM_RE = re.compile(
+    rf"(?:[-−]?\\[dt]?frac(?![A-Za-z])[ \t]*{_TERM_ARG}[ \t]*{_TERM_ARG}"
+    rf"|(?:{_NUMBER_RE.pattern}[ \t]*)?[-−]?\\sqrt(?![A-Za-z])(?:\[[0-9]{{1,3}}\])?"
+    rf"[ \t]*{_TERM_ARG}"
+    rf"|{_NUMBER_RE.pattern})"
+    rf"(?:[ \t]*\^[ \t]*(?:{_TERM_ARG}|[-−]?[0-9]))?"
+)
+_TERM_WINDOW = 400
+"""How far before the last number a LaTeX term holding it may start."""
 _MATH_SPAN_RE = re.compile(
     r"\$\$([^$]{1,4000})\$\$|\$([^$\n]{1,4000})\$|\\\((.{1,4000}?)\\\)|\\\[(.{1,4000}?)\\\]",
     re.DOTALL,
@@ -231,6 +250,43 @@ def _last_number_match(text: str) -> re.Match[str] | None:
     return last
 
 
+def _last_term(text: str) -> tuple[int, str] | None:
+    """``(start, text)`` of the last number, or of the outermost LaTeX term (a fraction, root or
+    power) that holds the last number or the last ``\\frac``/``\\sqrt``; ``None`` when there
+    is neither. Terms are only tried at starts within a bounded window, so this stays linear."""
+    number = _last_number_match(text)
+    command = max((m.start() for m in _last_commands(text)), default=-1)
+    anchor = max(number.start() if number else -1, command)
+    if anchor < 0:
+        return None
+    best: re.Match[str] | None = None
+    for start in _TERM_START_RE.finditer(text, max(0, anchor - _TERM_WINDOW), anchor + 8):
+        if start.start() > anchor:
+            break
+        term = _TERM_RE.match(text, start.start())
+        if (
+            term is not None
+            and term.end() > anchor
+            and (best is None or term.start() < best.start())
+        ):
+            best = term
+    if best is not None:
+        return best.start(), best.group(0)
+    return (number.start(), number.group(0)) if number else None
+
+
+def _last_commands(text: str) -> list[re.Match[str]]:
+    """The last ``\\frac``-like and ``\\sqrt`` commands in ``text`` (at most one each)."""
+    found = []
+    for name in ("\\sqrt", "\\frac", "\\dfrac", "\\tfrac"):
+        at = text.rfind(name)
+        if at >= 0:
+            match = _TERM_START_RE.match(text, at)
+            if match is not None:
+                found.append(match)
+    return found
+
+
 def math_span_at(text: str, position: int) -> str | None:
     """The content of the math span (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) around
     ``position``, after its last ``=``; ``None`` when ``position`` is in no span."""
@@ -300,13 +356,14 @@ def extract_answer(text: str) -> Extraction:
     phrases = find_answer_phrases(text)
     if phrases:
         return Extraction(phrases[-1], "phrase", (phrases[-1],))
-    number = _last_number_match(text)
-    if number is None:
+    last = _last_term(text)
+    if last is None:
         return Extraction(None, None, ())
-    span = math_span_at(text, number.start())
+    start, term = last
+    span = math_span_at(text, start)
     if span is not None:
         return Extraction(span, "math", (span,))
-    return Extraction(number.group(0), "number", (number.group(0),))
+    return Extraction(term, "number", (term,))
 
 
 def normalize_text(s: str) -> str:

@@ -78,6 +78,20 @@ EXTRACTION_CASES: list[tuple[str, str | None, str | None, tuple[str, ...]]] = [
     ("$1, 2, 3$", "1, 2, 3", "math", ("1, 2, 3",)),
     ("it is $\\frac{1}{3}$ or 1/2", "1/2", "number", ("1/2",)),
     ("costs $5 and $7", "7", "number", ("7",)),
+    ("$\\frac12$", "\\frac12", "math", ("\\frac12",)),
+    ("so \\(x = \\tfrac34\\)", "\\tfrac34", "math", ("\\tfrac34",)),
+    ("$\\frac{1}{2}$, not $\\frac13$", "\\frac13", "math", ("\\frac13",)),
+    # a number inside a LaTeX term stands for the term, with or without math delimiters
+    ("x = \\dfrac{3}{4} here", "\\dfrac{3}{4}", "number", ("\\dfrac{3}{4}",)),
+    ("x = \\frac12", "\\frac12", "number", ("\\frac12",)),
+    ("-\\frac{\\sqrt{3}}{2}", "-\\frac{\\sqrt{3}}{2}", "number", ("-\\frac{\\sqrt{3}}{2}",)),
+    ("it is \\sqrt{16}", "\\sqrt{16}", "number", ("\\sqrt{16}",)),
+    ("so 3 \\sqrt{5}.", "3 \\sqrt{5}", "number", ("3 \\sqrt{5}",)),
+    ("\\sqrt[3]{27}", "\\sqrt[3]{27}", "number", ("\\sqrt[3]{27}",)),
+    ("x = 2^{10}", "2^{10}", "number", ("2^{10}",)),
+    ("about 10^-3", "10^-3", "number", ("10^-3",)),
+    ("\\frac{1}{2} and then 9", "9", "number", ("9",)),
+    ("9 and \\sqrtx", "9", "number", ("9",)),
     # number level
     ("I got 3 then 4", "4", "number", ("4",)),
     ("total -12.5 units", "-12.5", "number", ("-12.5",)),
@@ -216,6 +230,10 @@ PIECES = st.sampled_from(
         "**",
         "\x00",
         "\x1b",
+        "\\frac",
+        "\\sqrt",
+        "^",
+        "2",
     ]
 )
 ADVERSARIAL = st.sampled_from(
@@ -228,6 +246,11 @@ ADVERSARIAL = st.sampled_from(
         "1," * 20_000,
         "answer" + " " * 50_000 + "x",
         "```\n" * 10_000,
+        "\\frac{" * 20_000,
+        "\\frac{1}" * 20_000,
+        "\\sqrt{" + "x" * 150 + "\\frac{" * 10_000 + "1",
+        "1^{" * 20_000,
+        "\\frac" + "{" + "a" * 99 + "{" * 30_000,
     ]
 )
 TEXTS = st.one_of(

@@ -374,3 +374,26 @@ def test_known_bad_parts_only_in_binary_mode() -> None:
 def test_a_final_math_span_is_the_answer(completion: str, correct: bool) -> None:
     verdict = MathVerifier().verify(Task(id="t", prompt="p", answer="1/2"), completion)
     assert verdict.correct is correct and verdict.status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("gold", "completion", "correct"),
+    [
+        ("1/2", "x = \\frac12", True),
+        ("1/2", "$\\tfrac12$", True),
+        ("4", "it is \\sqrt{16}", True),
+        ("1024", "x = 2^{10}", True),
+        # a number inside a term is not the answer: these scored 1 when it was
+        ("2", "x = \\dfrac{3}{2}", False),
+        ("2", "so the answer is \\frac{1}{2} because", False),
+        ("16", "it is \\sqrt{16}", False),
+        ("10", "x = 2^{10}", False),
+        ("27", "\\sqrt[3]{27}", False),
+        ("3", "\\sqrt[3]{27}", True),
+    ],
+)
+def test_a_number_inside_a_latex_term_stands_for_the_term(
+    gold: str, completion: str, correct: bool
+) -> None:
+    verdict = MathVerifier().verify(Task(id="t", prompt="p", answer=gold), completion)
+    assert verdict.correct is correct and verdict.status == "ok"
