@@ -77,7 +77,8 @@ def make(env_id: str, **kwargs: Any) -> Any:
     turns it into a multi-turn environment that retries with the verifier's feedback
     (:class:`rlvr.envs.retry.RetryWithFeedback`); ``tools=["python", "calculator"]`` (with
     optional ``max_tool_calls``) lets the model call tools before answering
-    (:class:`rlvr.envs.tools.wrapper.ToolUse`).
+    (:class:`rlvr.envs.tools.wrapper.ToolUse`). Both together: each attempt may call tools,
+    and a wrong answer gets feedback and a new attempt.
     """
     from rlvr.registry import default_registry
 

@@ -127,8 +127,6 @@ class Registry:
         kwargs = {**spec.kwargs, **kwargs}
         retry = _retry_options(env_id, kwargs)
         tools = _tool_options(env_id, kwargs)
-        if retry is not None and tools is not None:
-            raise ValueError(f"{env_id}: retry (max_attempts) and tools cannot be combined")
         env = factory(**kwargs)
         _attach_spec(env, spec, kwargs)
         if retry is not None:

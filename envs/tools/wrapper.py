@@ -8,6 +8,12 @@ ones are refused with a reminder to answer), and an episode that has not answere
 ``max_tool_calls + 2`` turns is **truncated** with reward 0. ``info["tool_calls"]`` records every
 call and its result; ``info["messages"]`` holds the conversation as chat messages, tool results
 as ``user`` turns.
+
+Over :class:`rlvr.envs.retry.RetryWithFeedback` (``rlvr.make(env_id, tools=[...],
+max_attempts=N)``), a final answer goes to the retry wrapper: a wrong one that leaves attempts
+gets its feedback as the next observation and a new attempt begins, with a fresh budget of
+``max_tool_calls`` calls and ``max_tool_calls + 2`` turns (the tools keep their state); the
+reward, ``info["verdicts"]`` and ``info["attempt"]`` are the retry wrapper's.
 """
 
 from __future__ import annotations
@@ -53,7 +59,8 @@ class ToolUse(gym.Wrapper, gym.utils.RecordConstructorArgs):
         self.max_turns = max_tool_calls + 2
         self._info: dict[str, Any] | None = None
         self._calls: list[dict[str, str]] = []
-        self._turns = 0
+        self._calls_before_attempt = 0  # calls made in earlier attempts (under retry)
+        self._turns = 0  # turns of the current attempt
         self._done = True
 
     def reset(
@@ -65,6 +72,7 @@ class ToolUse(gym.Wrapper, gym.utils.RecordConstructorArgs):
         observation = f"{prompt}\n\n{grammar_help(list(self.tools))}"
         info["messages"][-1] = {"role": "user", "content": observation}
         self._info, self._calls, self._turns, self._done = info, [], 0, False
+        self._calls_before_attempt = 0
         return observation, self._snapshot()
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
@@ -74,16 +82,28 @@ class ToolUse(gym.Wrapper, gym.utils.RecordConstructorArgs):
         self._info["messages"].append({"role": "assistant", "content": action})
         turn = parse_turn(action)
         if turn.kind == "answer":
-            verdict = self.env.unwrapped.verify(self._info["task"], action)
-            self._done = True
-            info = self._snapshot()
-            info["verdict"] = verdict
-            return "", verdict.reward, True, False, info
+            return self._answer(action)
         observation = self._respond(turn)
         self._info["messages"].append({"role": "user", "content": observation})
         truncated = self._turns >= self.max_turns
         self._done = truncated
         return ("" if truncated else observation), 0.0, False, truncated, self._snapshot()
+
+    def _answer(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        """Hand a final answer to the environment below: it ends the episode, or (under retry
+        with feedback) its feedback opens the next attempt."""
+        assert self._info is not None
+        observation, reward, terminated, truncated, inner = self.env.step(action)
+        self._info.update(
+            (key, value) for key, value in inner.items() if key not in ("messages", "verdict")
+        )
+        self._done = terminated or truncated
+        if not self._done:
+            self._info["messages"].append({"role": "user", "content": observation})
+            self._calls_before_attempt, self._turns = len(self._calls), 0
+        info = self._snapshot()
+        info["verdict"] = inner["verdict"]
+        return observation, reward, terminated, truncated, info
 
     def _respond(self, turn) -> str:
         if turn.kind == "invalid":
@@ -91,11 +111,12 @@ class ToolUse(gym.Wrapper, gym.utils.RecordConstructorArgs):
         if turn.tool not in self.tools:
             known = ", ".join(self.tools)
             return f"Unknown tool {turn.tool[:40]!r}: the tools are {known}."
-        if len(self._calls) >= self.max_tool_calls:
+        left = self.max_tool_calls - (len(self._calls) - self._calls_before_attempt)
+        if left <= 0:
             return "No tool calls left: give your final answer now."
         output = self.tools[turn.tool](turn.argument)
         self._calls.append({"tool": turn.tool, "input": turn.argument, "output": output})
-        left = self.max_tool_calls - len(self._calls)
+        left -= 1
         return (
             f"{tool_result(turn.tool, output)}\n({left} tool call{'s' if left != 1 else ''} left)"
         )

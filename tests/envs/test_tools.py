@@ -129,13 +129,57 @@ def test_unknown_tools_and_bad_options_are_named():
         make(max_tool_calls=-1)
     with pytest.raises(ValueError, match="only applies with tools"):
         rlvr.make("math/arithmetic-v0", max_tool_calls=2)
-    with pytest.raises(ValueError, match="cannot be combined"):
-        rlvr.make("math/arithmetic-v0", tools=["python"], max_attempts=2)
+
+
+def test_tools_with_retry_feed_back_and_give_each_attempt_its_budget():
+    env = make(max_tool_calls=1, max_attempts=2, feedback="full", discount=0.5)
+    prompt, info = env.reset(seed=0)
+    gold = info["task"].answer
+    assert "<tool" in prompt and info["attempt"] == 1 and info["verdicts"] == []
+    assert "(0 tool calls left)" in env.step(tool("calculator", "1+1"))[0]
+    feedback, reward, terminated, truncated, info = env.step("\\boxed{123456789}")
+    assert (reward, terminated, truncated) == (0.0, False, False)
+    assert feedback.startswith("That answer was not accepted.")
+    assert "incorrect" in feedback and "1 attempt left" in feedback
+    assert info["attempt"] == 2 and not info["verdict"].correct and len(info["verdicts"]) == 1
+    assert "(0 tool calls left)" in env.step(tool("calculator", "2+2"))[0]  # a fresh budget
+    assert env.step(tool("calculator", "3+3"))[0].startswith("No tool calls left")
+    observation, reward, terminated, truncated, info = env.step(f"\\boxed{{{gold}}}")
+    assert (observation, reward, terminated, truncated) == ("", 0.5, True, False)  # 1 x 0.5^1
+    assert [v.correct for v in info["verdicts"]] == [False, True] and info["verdict"].correct
+    assert [c["input"] for c in info["tool_calls"]] == ["1+1", "2+2"]
+    roles = [m["role"] for m in info["messages"]]
+    assert roles == ["user"] + ["assistant", "user"] * 4 + ["assistant"]
+    assert info["messages"][4]["content"] == feedback
+    with pytest.raises(ResetNeeded):
+        env.step("\\boxed{1}")
+    env.reset(seed=1)
+    env.step("\\boxed{123456789}")
+    _, reward, terminated, truncated, info = env.step("\\boxed{123456789}")
+    assert (reward, terminated, truncated) == (0.0, False, True) and len(info["verdicts"]) == 2
+
+
+def test_python_state_survives_into_the_next_attempt():
+    env = make(max_attempts=2)
+    env.reset(seed=0)
+    env.step(tool("python", "x = 41"))
+    env.step("\\boxed{123456789}")
+    observation = env.step(tool("python", "x + 1"))[0]
+    assert observation.split("\n")[1] == "42"
+
+
+def test_tools_with_retry_truncate_an_attempt_that_never_answers():
+    env = make(max_tool_calls=0, max_attempts=3)
+    env.reset(seed=0)
+    assert env.step("thinking")[0].startswith("Invalid turn")
+    _, reward, terminated, truncated, info = env.step("still thinking")
+    assert (reward, terminated, truncated) == (0.0, False, True) and info["verdicts"] == []
 
 
 @pytest.mark.filterwarnings("ignore:.*different from the unwrapped version")
 def test_gymnasium_env_checker_passes():
     check_env(make(), skip_render_check=True)
+    check_env(make(max_attempts=2), skip_render_check=True)
 
 
 def test_sync_vector_env_steps_tool_episodes():
