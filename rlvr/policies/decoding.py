@@ -1,8 +1,9 @@
 """Batched sampling from a transformers causal LM with a static KV cache and a fixed-shape step.
 
-:func:`sample_tokens` left-pads the prompts, prefills a ``transformers.StaticCache`` once, then
-decodes one token per step with a function whose tensor shapes never change, so that on CUDA it
-runs as CUDA graphs. Temperature 0 is greedy and gives the tokens of
+:func:`sample_tokens` left-pads the prompts, prefills a ``transformers.StaticCache`` once (a
+prompt that several rows share, as a GRPO group's, runs once and its keys and values are copied
+to its rows), then decodes one token per step with a function whose tensor shapes never
+change, so that on CUDA it runs as CUDA graphs. Temperature 0 is greedy and gives the tokens of
 ``model.generate(do_sample=False)``. Otherwise logits are divided by the temperature, cut to the
 top-p nucleus as transformers' ``TopPLogitsWarper`` does, and a token is drawn with the
 exponential race ``argmax(p / E)``, ``E ~ Exp(1)``: the distribution of ``torch.multinomial``,
@@ -193,13 +194,23 @@ class _Run:
         state.out.fill_(pad_id)
         state.settings.copy_(torch.tensor(self.settings))
         self.eos = torch.tensor(sorted(self.eos_ids) or [-1], device=device)
-        prefill = dict(state.kwargs)
-        if "cache_position" in prefill:
-            prefill["cache_position"] = torch.arange(width, device=device)
-        if "logits_to_keep" in _forward_parameters(model):
-            prefill["logits_to_keep"] = 1
-        output = model(input_ids=ids, attention_mask=state.mask, position_ids=positions, **prefill)
-        shape = (self.noise_steps, rows, output.logits.shape[-1])
+        firsts, rows_of = _distinct_rows(padded)
+        logits = None
+        if len(firsts) < rows:  # a group's prompt: prefilled once, copied to its rows
+            pick = torch.tensor(firsts, device=device)
+            shared = (ids[pick], prompt_mask[pick], positions[pick])
+            logits = _prefill_distinct(model, state, *shared, torch.tensor(rows_of, device=device))
+        if logits is None:
+            prefill = dict(state.kwargs)
+            if "cache_position" in prefill:
+                prefill["cache_position"] = torch.arange(width, device=device)
+            if "logits_to_keep" in _forward_parameters(model):
+                prefill["logits_to_keep"] = 1
+            output = model(
+                input_ids=ids, attention_mask=state.mask, position_ids=positions, **prefill
+            )
+            logits = output.logits[:, -1]
+        shape = (self.noise_steps, rows, logits.shape[-1])
         if self.sampling and (
             state.noise is None
             or state.noise.shape[0] < shape[0]
@@ -208,7 +219,7 @@ class _Run:
             state.noise = _buffer(shape, torch.float32, device)
             state.replays.clear()  # they read the old noise buffer
         self.draw(state, 1)
-        _advance(output.logits[:, -1], state, self.eos, pad_id, self.sampling, self.nucleus)
+        _advance(logits, state, self.eos, pad_id, self.sampling, self.nucleus)
 
     def draw(self, state: _State, steps: int) -> None:
         """Fresh Exp(1) noise for the next ``steps`` decode steps (nothing when greedy)."""
@@ -216,6 +227,56 @@ class _Run:
             assert state.noise is not None
             state.noise[:steps].exponential_(generator=self.generator)
             state.noise_at.zero_()
+
+
+def _distinct_rows(prompts: list[list[int]]) -> tuple[list[int], list[int]]:
+    """``(firsts, rows_of)``: the first row of each distinct prompt, and for each row the index
+    of its prompt in ``firsts``."""
+    index: dict[tuple[int, ...], int] = {}
+    firsts: list[int] = []
+    rows_of: list[int] = []
+    for row, prompt in enumerate(prompts):
+        key = tuple(prompt)
+        if key not in index:
+            index[key] = len(firsts)
+            firsts.append(row)
+        rows_of.append(index[key])
+    return firsts, rows_of
+
+
+def _prefill_distinct(
+    model: torch.nn.Module,
+    state: _State,
+    ids: torch.Tensor,
+    mask: torch.Tensor,
+    positions: torch.Tensor,
+    rows_of: torch.Tensor,
+) -> torch.Tensor | None:
+    """Prefill the distinct prompts ``ids`` once, copy their keys and values into the rows of
+    ``state.cache`` that share them (``rows_of``), and return every row's last logits; ``None``
+    (nothing written) when the model's cache does not expose its layers' keys and values as
+    transformers' dynamic cache does."""
+    kwargs: dict[str, Any] = {"use_cache": True}
+    if "logits_to_keep" in _forward_parameters(model):
+        kwargs["logits_to_keep"] = 1
+    output = model(input_ids=ids, attention_mask=mask, position_ids=positions, **kwargs)
+    cache = getattr(output, "cache", None)
+    if cache is None:
+        cache = getattr(output, "past_key_values", None)
+    layers = list(getattr(cache, "layers", None) or [])
+    width = ids.shape[1]
+    if not layers or not all(
+        isinstance(getattr(layer, "keys", None), torch.Tensor)
+        and isinstance(getattr(layer, "values", None), torch.Tensor)
+        and layer.keys.shape[-2] == width
+        for layer in layers
+    ):
+        return None
+    slots = torch.arange(width, device=ids.device)
+    for number, layer in enumerate(layers):
+        keys, values = layer.keys.index_select(0, rows_of), layer.values.index_select(0, rows_of)
+        state.cache.update(keys, values, number, {"cache_position": slots})
+    return output.logits[:, -1].index_select(0, rows_of)
 
 
 def _block_replays(

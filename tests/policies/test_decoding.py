@@ -263,6 +263,52 @@ def test_block_graphs_need_cuda(model: torch.nn.Module, monkeypatch: pytest.Monk
         )
 
 
+def test_a_prompt_shared_by_rows_is_prefilled_once(model: torch.nn.Module) -> None:
+    groups = [PROMPTS[0]] * 3 + [PROMPTS[2]] * 4 + [PROMPTS[1]]  # 8 rows, 3 distinct prompts
+    widths: list[tuple[int, int]] = []
+    hook = model.register_forward_pre_hook(
+        lambda module, args, kwargs: widths.append(tuple(kwargs["input_ids"].shape)),
+        with_kwargs=True,
+    )
+    try:
+        got = greedy(model, groups, 12, {EOS})
+    finally:
+        hook.remove()
+    assert widths[0] == (3, len(PROMPTS[2]))  # the prefill: one row per distinct prompt
+    assert all(shape == (8, 1) for shape in widths[1:])  # then decode steps over all 8 rows
+    assert got == generate(model, groups, 12, EOS)
+    sampled = sample_tokens(
+        model,
+        groups,
+        max_new_tokens=6,
+        temperature=1.0,
+        top_p=1.0,
+        eos_ids=set(),
+        pad_id=PAD,
+        generator=torch.Generator().manual_seed(0),
+    )
+    assert len({tuple(row) for row in sampled[3:7]}) > 1  # a group's rows are drawn apart
+
+
+def test_a_cache_without_layers_is_not_shared(model: torch.nn.Module) -> None:
+    class NoLayers(torch.nn.Module):
+        def forward(self, input_ids: torch.Tensor, **kwargs: object) -> object:
+            logits = torch.zeros(input_ids.shape[0], 1, 7)
+            return type("Output", (), {"logits": logits, "cache": object()})()
+
+    state = decoding._state(model, 4, 16)
+    before = [layer.keys.clone() for layer in state.cache.layers if layer.is_initialized]
+    ids = torch.tensor([[5, 6], [7, 8]])
+    assert (
+        decoding._prefill_distinct(
+            NoLayers(), state, ids, torch.ones_like(ids), ids, torch.tensor([0, 0, 1, 1])
+        )
+        is None
+    )
+    after = [layer.keys for layer in state.cache.layers if layer.is_initialized]
+    assert all(torch.equal(old, new) for old, new in zip(before, after, strict=True))
+
+
 def test_rejects_empty_prompts(model: torch.nn.Module) -> None:
     assert greedy(model, [], 4, {EOS}) == []
     with pytest.raises(ValueError, match="at least one token"):
