@@ -24,6 +24,7 @@ so a puzzle may have several solutions and the prompt asks for one that works.
 
 Answer format: ``LETTER=DIGIT`` pairs separated by commas, one for every letter of the puzzle
 (``S=9, E=5, N=6, …``), inside ``<answer>…</answer>``; ``:``, ``->`` or ``is`` may replace ``=``.
+Each pair holds exactly one digit (``G=8 or 7`` cannot be read).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import string
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, read_entries, shorten
 from rlvr.types import Task
 
 LEVELS = {1: (2, 3, 5), 2: (2, 4, 7), 3: (3, 4, 8), 4: (3, 5, 9), 5: (4, 6, 10)}
@@ -74,6 +75,7 @@ _POOLS = {
 """pool size -> for every set of that many digits: (its pick tables, those without 0)"""
 _LETTER_PICKS = _symbols(string.ascii_uppercase)
 _PAIR = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z])\s*(?:=|:|->|\bis\b)\s*(\d+)")
+_DIGIT = re.compile(r"\d")
 
 
 def letters_of(words: list[str]) -> list[str]:
@@ -132,18 +134,19 @@ def _picks(rng: random.Random, symbols: tuple[bytes, bytes], n: int) -> bytes:
 
 
 def parse(answer: str, letters: list[str]) -> dict[str, int]:
-    if len(answer) > MAX_ANSWER_CHARS:
-        raise AnswerFormatError("the answer is too long")
     values: dict[str, int] = {}
-    for raw_letter, raw_digit in _PAIR.findall(answer):
-        letter, digit = raw_letter.upper(), int(raw_digit)
+    for match in read_entries(answer, _PAIR, _DIGIT):
+        raw_letter, raw_digit = match.groups()
+        letter = raw_letter.upper()
         if letter not in letters:
             raise AnswerFormatError(f"{letter} is not a letter of the puzzle")
-        if not 0 <= digit <= 9 or len(raw_digit) > 1:
-            raise AnswerFormatError(f"{letter}={raw_digit}: each letter stands for one digit")
-        if values.get(letter, digit) != digit:
+        if len(raw_digit) > 1:  # checked before int(): the run of digits may be very long
+            raise AnswerFormatError(
+                f"{letter}={shorten(raw_digit)}: each letter stands for one digit"
+            )
+        digit = int(raw_digit)
+        if values.setdefault(letter, digit) != digit:
             raise AnswerFormatError(f"{letter} is given two different digits")
-        values[letter] = digit
     if not values:
         raise AnswerFormatError("no LETTER=DIGIT pairs found")
     return values

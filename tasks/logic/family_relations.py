@@ -16,13 +16,13 @@ vocabulary applies.
 
 Answer format: one relation word from the vocabulary (``mother``, ``uncle``,
 ``sister-in-law``, ``great-grandson``, …; case and ``in law`` / ``in-law`` spelling do not matter),
-inside ``<answer>…</answer>``. ``X is Y's aunt`` is read too; naming two relations is not.
+inside ``<answer>…</answer>``. ``X is Y's aunt`` (with the names asked about) is read too; any
+other text, such as a second relation, a negation or a hedge, makes the answer unreadable.
 """
 
 from __future__ import annotations
 
 import random
-import re
 import string
 from bisect import bisect_right
 from typing import ClassVar, NamedTuple
@@ -375,31 +375,34 @@ class FamilyRelationsSource(ProceduralSource):
         return Problem(prompt, word, metadata)
 
 
-_FIND = re.compile(
-    r"(?<![a-z-])(" + "|".join(sorted(VOCABULARY, key=len, reverse=True)) + r")(?![a-z-])"
-)
+_GAPS = str.maketrans("", "", " -_")
+_KEYS = {word.translate(_GAPS): word for word in VOCABULARY}  # "sisterinlaw": "sister-in-law"
+_ARTICLES = ("a ", "an ", "the ")
 
 
-def parse(answer: str) -> str:
+def parse(answer: str, x: str, y: str) -> str:
+    """The relation word of ``word`` or ``{x} is {y}'s word`` (an article may come before the
+    word); anything else, a negation or a second word included, raises
+    :class:`AnswerFormatError`."""
     if len(answer) > MAX_ANSWER_CHARS:
         raise AnswerFormatError("the answer is too long")
-    text = answer.lower()
-    text = re.sub(r"[\s_-]+in[\s_-]+law", "-in-law", text)
-    text = re.sub(r"great[\s_-]+grand[\s_-]*", "great-grand", text)
-    found = set(_FIND.findall(text))
-    if not found:
-        raise AnswerFormatError("no relation word from the vocabulary found")
-    if len(found) > 1:
-        raise AnswerFormatError(f"several relation words given: {', '.join(sorted(found))}")
-    return found.pop()
+    text = " ".join(answer.replace("\u2019", "'").lower().split()).strip(" .!*'\"`")
+    text = text.removeprefix(f"{x} is {y}'s ".lower())
+    text = next((text[len(a) :] for a in _ARTICLES if text.startswith(a)), text)
+    word = _KEYS.get(text.translate(_GAPS))  # spaces, hyphens, underscores dropped
+    if word is None:
+        raise AnswerFormatError(
+            f"give only one relation word from the vocabulary, or '{x} is {y}'s <word>'"
+        )
+    return word
 
 
 def check(task: Task, answer: str) -> RuleResult:
     """One constraint: the word names the relation the family tree implies."""
-    word = parse(answer)
+    x, y = task.metadata["x"], task.metadata["y"]
+    word = parse(answer, x, y)
     if word == task.metadata["relation"]:
         return RuleResult.all_or_nothing(None)
-    x, y = task.metadata["x"], task.metadata["y"]
     return RuleResult.all_or_nothing(f"{x} is not {y}'s {word}")
 
 

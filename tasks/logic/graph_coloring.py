@@ -15,7 +15,8 @@ drawn only between vertices of different planted colours.
 
 Answer format: one ``vertex: colour`` pair per vertex (``A: 1, B: 3, …`` or one pair per line;
 ``=`` and ``is`` also separate a name from its colour), colours numbered 1 to k, inside
-``<answer>…</answer>``. Any proper colouring is correct, not just the planted one.
+``<answer>…</answer>``. Each entry holds exactly one colour (``A: 2 or 1`` cannot be read).
+Any proper colouring is correct, not just the planted one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from functools import cache
 from typing import ClassVar, NamedTuple
 
 from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, read_entries, read_int
 from rlvr.types import Task
 
 LEVELS = {1: (5, 3, 6), 2: (7, 3, 11), 3: (9, 3, 16), 4: (10, 4, 24), 5: (12, 4, 32)}
@@ -40,24 +41,26 @@ PROMPT = (
 )
 
 _LABELLED = re.compile(
-    r"(?<![A-Za-z0-9_])([A-Za-z])\s*(?:=|:|->|\bis\b|\bstarts?\s+at\b|\bat\b)\s*(-?\d+)(?!\d|\.\d)",
+    r"(?<![A-Za-z0-9_])([A-Za-z])\s*(?:=|:|->|\bis\b|\bstarts?\s+at\b|\bat\b)\s*(-?\d+)",
     re.IGNORECASE,
 )
+_NUMBER = re.compile(r"\d")
 
 
 def parse_labelled_ints(text: str, labels: str, *, what: str = "answer") -> dict[str, int]:
     """``"A: 1, b = 2"`` -> ``{"A": 1, "B": 2}`` for single-letter names drawn from ``labels``.
 
-    A name outside ``labels``, a name given two different values or no pair at all raise
-    :class:`AnswerFormatError` (shared with :mod:`rlvr.tasks.logic.scheduling`).
+    A name outside ``labels``, a name given two different values, an entry that is not exactly
+    one number (``A: 2 or 1``, ``A: 0-99``; see :func:`read_entries`), a number of more than
+    ``MAX_NUMBER_DIGITS`` digits or no pair at all raise :class:`AnswerFormatError` (shared with
+    :mod:`rlvr.tasks.logic.scheduling`).
     """
-    if len(text) > MAX_ANSWER_CHARS:
-        raise AnswerFormatError(f"the {what} is too long")
     values: dict[str, int] = {}
-    for name, number in _LABELLED.findall(text):
-        name, value = name.upper(), int(number)
+    for match in read_entries(text, _LABELLED, _NUMBER, what=what):
+        name = match.group(1).upper()
         if name not in labels:
             raise AnswerFormatError(f"the {what} names {name}, which is not in the puzzle")
+        value = read_int(match.group(2), what=f"value of {name}")
         if values.setdefault(name, value) != value:
             raise AnswerFormatError(f"{name} is given two different values")
     if not values:

@@ -42,8 +42,12 @@ PROMPT = (
     "Give the moves inside <answer></answer>, one per line as 'from -> to' with peg numbers, "
     "for example 1 -> 3."
 )
-_NUMBERING = re.compile(r"^\s*\d+[.):]\s+", re.MULTILINE)  # "3. 1 -> 2"
-_MOVE = re.compile(r"\(?\s*(\d+)\s*(?:->|→|\bto\b)\s*(\d+)\s*\)?", re.IGNORECASE)
+# Linear time: no pattern can start inside a run of digits or of blanks, and peg numbers have at
+# most 3 digits (a longer number is no peg: it is left over, and the answer is unreadable).
+_NUMBERING = re.compile(r"^[ \t]*\d{1,4}[.):]\s+", re.MULTILINE)  # "3. 1 -> 2"
+_MOVE = re.compile(
+    r"(?:\(\s*)?(?<!\d)(\d{1,3})\s*(?:->|→|\bto\b)\s*(\d{1,3})(?!\d)(?:\s*\))?", re.IGNORECASE
+)
 
 
 def solve(position: list[int], target: int) -> list[list[int]]:

@@ -171,8 +171,11 @@ def _render_answer(names: list[str], knight: list[bool]) -> str:
 
 
 _SPLIT = re.compile(r"[\n,;]|\band\b", re.IGNORECASE)
+# Linear time: neighbouring repeats never share a character (the bullets and the bold stars
+# before a name are one run; "1. **Bob**" puts them after the number).
 _ITEM = re.compile(
-    r"[-*•\s]*(?:\d+[.)]\s*)?\**([A-Za-z]+)\**\s*(?::|=|-|\bis\b)\s*(?:\ban?\s+)?\**(knight|knave)\**\s*\.?",
+    r"[-*•\s]*(?:\d{1,3}[.)][\s*]*)?([A-Za-z]+)\**\s*(?::|=|-|\bis\b)\s*(?:\ban?\s+)?"
+    r"\**(knight|knave)\**\s*\.?",
     re.IGNORECASE,
 )
 
@@ -200,7 +203,8 @@ def parse(task: Task, answer: str) -> dict[str, bool]:
 
 
 def check(task: Task, answer: str) -> RuleResult:
-    """One constraint per inhabitant named, and one per statement (true iff said by a knight)."""
+    """One constraint per inhabitant named, and one per statement (true iff said by a knight;
+    broken when its speaker is not named, so naming fewer people never earns more)."""
     names: list[str] = task.metadata["names"]
     types = parse(task, answer)
     n = len(names)
@@ -208,12 +212,13 @@ def check(task: Task, answer: str) -> RuleResult:
     assignment = sum(1 << i for i, name in enumerate(names) if types.get(name))
     broken = [f"{name} is not classified" for name in names if name not in types]
     for speaker, expr in enumerate(task.metadata["statements"]):
-        true = bool(truth(expr, n, atoms) >> assignment & 1)
-        if names[speaker] in types and true != types[names[speaker]]:
-            kind, value = ("knight", "false") if types[names[speaker]] else ("knave", "true")
-            broken.append(
-                f"{names[speaker]} is a {kind} in your answer, but their statement is {value}"
-            )
+        name = names[speaker]
+        if name not in types:  # an unchecked statement is not a kept one
+            broken.append(f"{name}'s statement is not checked: {name} is not classified")
+            continue
+        if bool(truth(expr, n, atoms) >> assignment & 1) != types[name]:
+            kind, value = ("knight", "false") if types[name] else ("knave", "true")
+            broken.append(f"{name} is a {kind} in your answer, but their statement is {value}")
     return RuleResult(2 * n - len(broken), 2 * n, broken[0] if broken else "")
 
 

@@ -18,7 +18,8 @@ consistent placements up to 2) finds exactly one placement of mines consistent w
 So the mines are fully deducible, without using the total count.
 
 Answer format: every mine as a ``(row, column)`` pair, numbered from 1 with row 1 at the top,
-separated by commas, e.g. ``(1, 3), (4, 2)``, inside ``<answer>…</answer>``. The answer is correct
+separated by commas, e.g. ``(1, 3), (4, 2)``, inside ``<answer>…</answer>``; any other text makes
+the answer unreadable (no pair is read against what the text says about it). The answer is correct
 when it puts no mine on a revealed cell and every revealed number counts exactly that many of its
 listed neighbours; because the placement is unique, that is exactly the hidden mines.
 """
@@ -38,6 +39,7 @@ LEVELS = {1: (5, 4, 3), 2: (6, 6, 6), 3: (7, 9, 10), 4: (8, 12, 16), 5: (9, 16, 
 """level -> (board size, mines, hidden safe cells)."""
 HIDDEN = "?"
 PAIR = re.compile(r"\(\s*(\d{1,4})\s*,\s*(\d{1,4})\s*\)")
+BETWEEN = re.compile(r"[\s,;.\[\]]*")  # all an answer may hold besides its pairs
 PROMPT = (
     "This is a {n}x{n} Minesweeper board. A number is a revealed cell: it is not a mine, and "
     "it tells how many of its neighbouring cells (up to 8, diagonals included) are mines. "
@@ -165,14 +167,24 @@ class MinesweeperSource(ProceduralSource):
         )
 
 
-def check(task: Task, answer: str) -> RuleResult:
-    """One constraint per revealed number, and one that no mine is on a revealed cell (or off
-    the board)."""
+def parse(answer: str) -> set[tuple[int, int]]:
+    """The ``(row, column)`` pairs, 0-based. Only pairs, commas, semicolons and brackets may be
+    written: other text (``but NOT (4, 4)``, ``maybe``) raises :class:`AnswerFormatError`, so no
+    pair is read against what the answer says about it."""
     if len(answer) > MAX_ANSWER_CHARS:
         raise AnswerFormatError("the answer is too long")
+    if not BETWEEN.fullmatch(PAIR.sub(" ", answer)):
+        raise AnswerFormatError("write only (row, column) pairs separated by commas")
     pairs = {(int(r) - 1, int(c) - 1) for r, c in PAIR.findall(answer)}
     if not pairs:
         raise AnswerFormatError("no (row, column) pairs found")
+    return pairs
+
+
+def check(task: Task, answer: str) -> RuleResult:
+    """One constraint per revealed number, and one that no mine is on a revealed cell (or off
+    the board)."""
+    pairs = parse(answer)
     n: int = task.metadata["n"]
     board = [row.split() for row in task.metadata["board"]]
     misplaced = sorted(

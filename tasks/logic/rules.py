@@ -73,7 +73,7 @@ def read_number_cell(cell: str, n: int) -> int:
     """A cell of a number grid (sudoku, futoshiki): its number, or 0 when it is left empty."""
     if cell in EMPTY_CELLS:
         return 0
-    if not (cell.isdigit() and len(cell) <= 2):
+    if not (cell.isascii() and cell.isdigit() and len(cell) <= 2):
         raise AnswerFormatError(f"cells must be numbers from 1 to {n}, got {cell[:10]!r}")
     return int(cell)
 
@@ -87,3 +87,73 @@ def parse_items(text: str, *, what: str = "list") -> list[str]:
     if not items:
         raise AnswerFormatError(f"the {what} is empty")
     return items
+
+
+def shorten(text: str, limit: int = 12) -> str:
+    """``text`` cut to at most ``limit`` characters for feedback, ``...`` marking a cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+MAX_NUMBER_DIGITS = 9
+"""No number in a puzzle answer needs more digits; longer ones are refused unread."""
+
+
+def read_int(raw: str, *, what: str = "number", max_digits: int = MAX_NUMBER_DIGITS) -> int:
+    """``raw`` (decimal digits after an optional ``-``) as an int.
+
+    More than ``max_digits`` digits is an :class:`AnswerFormatError`: ``int()`` itself raises on
+    strings over 4,300 digits, and no valid answer holds a number that long.
+    """
+    digits = raw.removeprefix("-")
+    shown = shorten(raw)
+    if not digits.isdecimal():
+        raise AnswerFormatError(f"the {what} {shown!r} is not a whole number")
+    if len(digits) > max_digits:
+        raise AnswerFormatError(f"the {what} {shown} is too long to be valid")
+    return int(raw)
+
+
+_PIECE_BREAK = re.compile(r"[,;\n]")
+_MARKDOWN_TO_SPACE = str.maketrans("*`", "  ")
+_LIST_NUMBER = re.compile(r"\s*\d{1,3}[.)]\s+")
+_ENTRY_END = re.compile(r"[\s.)\]}]*")
+_HEDGE_WORD = re.compile(
+    r"\b(?:not|no|n?or|maybe|perhaps|possibly|probably|either|neither|unless|except|"
+    r"alternatively|otherwise)\b|n['’]t\b",
+    re.IGNORECASE,
+)
+
+
+def read_entries(
+    text: str, entry: re.Pattern[str], stray: re.Pattern[str], *, what: str = "answer"
+) -> list[re.Match[str]]:
+    """The ``entry`` match in each comma-, semicolon- or newline-separated piece of ``text``.
+
+    Every entry must hold exactly one value, so hedges raise :class:`AnswerFormatError` naming the
+    piece: text after an entry's value (``A: 2 or 1``, ``x1 = true/false``, ``A: 0-99``; closing
+    brackets and a full stop are allowed), a value outside any entry (``A: 2, or 1``), which
+    ``stray`` finds, and a negation or alternative word outside the entries (``not B: 3``). Other
+    words may stand before an entry (``Vertex A: 1``) or alone (``Answer:``), a piece may open
+    with a list number (``1. A: 2``), and Markdown ``*`` and backticks count as spaces. Linear in
+    ``len(text)`` when ``entry`` and ``stray`` are.
+    """
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AnswerFormatError(f"the {what} is too long")
+    matches = []
+    for piece in _PIECE_BREAK.split(text.translate(_MARKDOWN_TO_SPACE)):
+        match = entry.search(piece)
+        head = piece[: match.start()] if match else piece
+        mark = _LIST_NUMBER.match(head)
+        head = head[mark.end() :] if mark else head
+        if (
+            stray.search(head)
+            or _HEDGE_WORD.search(head)
+            or (match and not _ENTRY_END.fullmatch(piece, match.end()))
+        ):
+            raise AnswerFormatError(
+                f"{shorten(piece.strip(), 40)!r}: give each entry of the {what} exactly one "
+                "value, with no alternatives or extra words"
+            )
+        if match:
+            matches.append(match)
+    return matches

@@ -18,8 +18,8 @@ no hint of the planted values). Every variable occurs in some clause; clauses ar
 
 Answer format: ``x1 = true, x2 = false, …`` with one entry per variable, inside
 ``<answer>…</answer>``; values ``true``/``false``, ``1``/``0`` or ``T``/``F`` (any case), and
-``:`` or ``->`` may replace ``=``. Any satisfying assignment is correct, not just the planted
-one.
+``:`` or ``->`` may replace ``=``. Each entry holds exactly one value (``x1 = true/false``
+cannot be read). Any satisfying assignment is correct, not just the planted one.
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ import re
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.logic.rules import (
+    AnswerFormatError,
+    RuleResult,
+    read_entries,
+    read_int,
+    shorten,
+)
 from rlvr.types import Task
 
 LEVELS = {1: (2, 4, 6), 2: (3, 6, 20), 3: (3, 10, 40), 4: (3, 15, 62), 5: (3, 20, 85)}
@@ -43,6 +49,9 @@ PROMPT = (
     "example: x1 = true, x2 = false, x3 = true (one entry for each of x1 to x{n})."
 )
 _PAIR = re.compile(r"(?<![A-Za-z0-9_])[xX]_?(\d+)\s*(?:=|:|->|\bis\b)\s*([A-Za-z0-9]+)")
+_STRAY_VALUE = re.compile(r"\d|\b(?:true|false)\b|[~!¬]|-$", re.IGNORECASE)
+"""a value outside any ``x1 = true`` entry (``x1 = true, or false``), or a negation sign right
+before one (``-x2 = true``, ``¬x2 = true``: does it mean x2 is false?)"""
 _VALUES = {"true": True, "t": True, "1": True, "false": False, "f": False, "0": False}
 
 Clause = list[int]  # DIMACS style: 3 means x3, -3 means not x3
@@ -108,19 +117,17 @@ class SatSource(ProceduralSource):
 
 
 def parse(answer: str, n: int) -> dict[int, bool]:
-    if len(answer) > MAX_ANSWER_CHARS:
-        raise AnswerFormatError("the answer is too long")
     values: dict[int, bool] = {}
-    for number, raw in _PAIR.findall(answer):
-        variable = int(number)
+    for match in read_entries(answer, _PAIR, _STRAY_VALUE):
+        number, raw = match.groups()
+        variable = read_int(number, what="variable number")
         if not 1 <= variable <= n:
             raise AnswerFormatError(f"there is no variable x{number}: the variables are x1 to x{n}")
         value = _VALUES.get(raw.lower())
         if value is None:
-            raise AnswerFormatError(f"x{variable} = {raw!r}: values must be true or false")
-        if values.get(variable, value) != value:
+            raise AnswerFormatError(f"x{variable} = {shorten(raw)!r}: values must be true or false")
+        if values.setdefault(variable, value) != value:
             raise AnswerFormatError(f"x{variable} is given two different values")
-        values[variable] = value
     if not values:
         raise AnswerFormatError("no 'x1 = true' style assignments found")
     return values

@@ -20,7 +20,8 @@ exactly, along with an earliest-start schedule that reaches it.
 
 Answer format: a start time (a whole number, the project starts at 0) per task, as
 ``task: start`` pairs (``A: 0, B: 3``, or one per line; ``=`` or ``starts at`` work too), inside
-``<answer>…</answer>``. One constraint per task (it has a start time >= 0), per prerequisite,
+``<answer>…</answer>``; each entry holds exactly one number (``A: 0 or later`` cannot be read).
+One constraint per task (it has a start time >= 0), per prerequisite,
 per pair, and one for the makespan (the last task ends at the optimum). Any optimal schedule is
 correct, not just the stored one.
 """

@@ -18,6 +18,9 @@ and the checker accepts any starting person (mirror images are different seating
 
 Answer format: the names in seat order, comma-separated (``Carol, Alice, Bob``), inside
 ``<answer>…</answer>``: from seat 1 (leftmost) in a row, clockwise from anyone at the table.
+Numbered items (``1. Carol``, ``Seat 1: Carol``) are read only when the numbers count up in the
+order written: the written order is always the seating, and labels that disagree with it make the
+answer unreadable.
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ PROMPT_TABLE = (
     "round the table together). Give the names in clockwise order, starting with anyone, "
     "comma-separated, inside <answer></answer>."
 )
-_ENUMERATION = re.compile(r"^(?:seat\s*)?\d+\s*[.:)-]?\s*", re.IGNORECASE)
+_LABEL = re.compile(r"(?:seat\s*)?(\d{1,3})(?!\d)\s*[.:)-]?\s*", re.IGNORECASE)  # "Seat 2:"
+_ARROWS = re.compile(r"->|→|\s-\s")  # separators that ``parse_items`` does not know
 
 Clue = list  # [kind, a, b]: b is a name, a seat number (kind "seat") or None (kind "end")
 
@@ -164,15 +168,31 @@ class SeatingSource(ProceduralSource):
         )
 
 
+def unlabel(items: list[str]) -> list[str]:
+    """Items without their seat labels (``Seat 1: Bob``, ``1. Bob``). Labels, where given, must
+    be on every item and count up in the order written, from 0 or 1: the written order is the
+    seating, so labels may not reorder it."""
+    labels = [_LABEL.match(item) for item in items]
+    if not any(labels):
+        return items
+    numbers = [int(label.group(1)) if label else -1 for label in labels]
+    if numbers[0] not in (0, 1) or numbers != list(range(numbers[0], numbers[0] + len(items))):
+        raise AnswerFormatError(
+            "seat numbers must count up 1, 2, 3, … in the order written: list the names in "
+            "seat order, from seat 1"
+        )
+    return [item[label.end() :] for item, label in zip(items, labels, strict=True) if label]
+
+
 def parse(answer: str, people: list[str]) -> list[str]:
-    text_ = re.sub(r"->|→|\s+-\s+", ",", answer)
-    items = parse_items(text_, what="seating")
+    """The names in the order written; see :func:`unlabel` for numbered items."""
+    items = parse_items(_ARROWS.sub(",", answer), what="seating")
     if len(items) == 1 and " " in items[0].strip():
         items = items[0].split()
     canonical = {p.lower(): p for p in people}
     listed = []
-    for item in items:
-        name = _ENUMERATION.sub("", item).strip(" .*'\"`").lower()
+    for item in unlabel(items):
+        name = item.strip(" .*'\"`").lower()
         if name not in canonical:
             raise AnswerFormatError(f"{item[:40]!r} is not one of the people: {', '.join(people)}")
         listed.append(canonical[name])

@@ -17,8 +17,9 @@ distance away, so every maze has a path.
 
 Answer format: the moves, ``U`` (up), ``D`` (down), ``L`` (left) and ``R`` (right), separated
 by spaces or commas or written together (``RRDL``); the words ``up``, ``down``, ``left`` and
-``right`` are read too. Inside ``<answer>…</answer>``. Any path that stays on open cells, ends on
-``G`` and has the shortest possible length is correct, not just the stored one.
+``right`` are read too; anything else, a repeat count such as ``U2`` included, makes the answer
+unreadable. Inside ``<answer>…</answer>``. Any path that stays on open cells, ends on ``G`` and
+has the shortest possible length is correct, not just the stored one.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ DRAW = str.maketrans("10", ".#")
 STEPS = {"U": (-1, 0), "D": (1, 0), "L": (0, -1), "R": (0, 1)}
 WORDS = {"UP": "U", "DOWN": "D", "LEFT": "L", "RIGHT": "R"}
 OPPOSITE = {"U": "D", "D": "U", "L": "R", "R": "L"}
+# between moves: spaces, punctuation and arrows, never digits or letters ("U2", "3U" are not moves)
+_SEPARATORS = re.compile(r"[\s,;.'\"`*\[\]>→-]+")
 PROMPT = (
     "Find a shortest path from S to G in this maze. '#' is a wall, '.' an open cell; you may "
     "step up, down, left or right onto open cells (and G), never through walls or off the "
@@ -152,11 +155,12 @@ class ShortestPathSource(ProceduralSource):
 
 
 def parse_moves(text: str) -> list[str]:
-    """Moves as ``U``/``D``/``L``/``R`` letters; anything else raises :class:`AnswerFormatError`."""
+    """Moves as ``U``/``D``/``L``/``R`` letters; any other token between the separators (a count
+    such as ``U2``, a word) raises :class:`AnswerFormatError`."""
     if len(text) > MAX_ANSWER_CHARS:
         raise AnswerFormatError("the path is too long")
     moves: list[str] = []
-    for token in re.split(r"[^A-Z]+", text.upper()):
+    for token in _SEPARATORS.split(text.upper()):
         if token in WORDS:
             moves.append(WORDS[token])
         elif set(token) <= set(STEPS):

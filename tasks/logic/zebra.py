@@ -28,7 +28,7 @@ import re
 from typing import Any, ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult, read_int
 from rlvr.types import Task
 
 CATEGORIES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -264,7 +264,7 @@ def parse(task: Task, answer: str) -> list[list[str | None]]:
             raise AnswerFormatError(f"{bad!r} is not one of the values")
         match = re.fullmatch(r"house\s*(\d+)", label)
         if match:  # House k: values of several attributes
-            h = int(match.group(1)) - 1
+            h = read_int(match.group(1), what="house number") - 1
             if not 0 <= h < n:
                 raise AnswerFormatError(f"there is no house {h + 1}")
             cells = [canon[w] for w in words]
