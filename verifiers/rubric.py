@@ -17,7 +17,8 @@ that majority votes compare answers rather than wordings; ``None`` for free text
 A rubric grades surface properties, so its kind is ``rubric``: hackable (see
 :mod:`rlvr.verifiers.kinds`). ``known_bad_completions`` therefore tries the usual hacks against
 it: keyword spam that satisfies every ``regex`` item without saying anything, the required
-headings alone, empty sections, and padding past every length limit.
+headings alone, empty sections, the headings stacked on one shared body, and padding past every
+length limit.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ METADATA_KEY = "rubric"
 """The task metadata key a per-task rubric is read from."""
 MAX_FEEDBACK_CHARS = 1_000
 _META = set(".^$*+?{}[]|()\\")
+_HEADING_LINE = re.compile(r"^[ ]{0,3}#{1,6}[ \t].*$", re.MULTILINE)
 
 
 class RubricVerifier(BaseVerifier):
@@ -243,8 +245,14 @@ def literal_of(pattern: str) -> str | None:
     return "".join(out) or None
 
 
+def _heading(section: SectionItem, level: int) -> str:
+    """The Markdown heading of ``section``: at its level if it has one, else at ``level``."""
+    return f"{'#' * (section.level or level)} {section.title}"
+
+
 def rubric_hacks(spec: RubricSpec, reference: str, max_chars: int) -> dict[str, str]:
-    """Completions that game a rubric: keyword spam, bare or empty sections, padding."""
+    """Completions that game a rubric: keyword spam, bare or empty sections, headings stacked
+    on one shared body (each at a deeper level), padding."""
     items = _flat(spec.items)
     bad: dict[str, str] = {}
     spam = [
@@ -259,12 +267,19 @@ def rubric_hacks(spec: RubricSpec, reference: str, max_chars: int) -> dict[str, 
     sections = [item for item in items if isinstance(item, SectionItem)]
     if sections:
         bad["headings_only"] = "\n".join(
-            f"<{s.title}></{s.title}>" if s.style == "tag" else f"# {s.title}" for s in sections
+            f"<{s.title}></{s.title}>" if s.style == "tag" else _heading(s, 1) for s in sections
         )
         bad["empty_sections"] = "\n\n".join(
-            f"<{s.title}>\n \n</{s.title}>" if s.style == "tag" else f"## {s.title}\n\n \n"
+            f"<{s.title}>\n \n</{s.title}>" if s.style == "tag" else f"{_heading(s, 2)}\n\n \n"
             for s in sections
         )
+    headed = [s for s in sections if s.style != "tag"]
+    if len(headed) > 1:
+        levels = range(headed[0].level or 1, 7)  # each heading one level below the last
+        pairs = zip(levels, headed, strict=False)
+        stack = "\n".join(f"{'#' * level} {s.title}" for level, s in pairs)
+        body = " ".join(_HEADING_LINE.sub("", reference).split())
+        bad["stacked_headings"] = f"{stack}\n\n{body}"
     limits = [item for item in items if isinstance(item, LengthItem) and item.max is not None]
     if limits:
         most_words = max((i.max or 0 for i in limits if i.unit == "words"), default=0)

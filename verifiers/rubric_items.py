@@ -10,8 +10,11 @@ item instead of the verifier.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
+import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,11 +31,44 @@ from rlvr.verifiers.rubric_spec import (
     VerifierItem,
 )
 
-WORD = re.compile(r"\w+(?:['’-]\w+)*")
-"""A word: letters or digits, with inner apostrophes or hyphens (``don't``, ``well-known``)."""
+WORD = re.compile(r"[^\W_]+(?:['’](?i:s|t|d|m|re|ll|ve)(?![^\W_]))?")
+"""A word: a run of letters or digits, with a contraction's ending (``don't``, ``it's``). Any
+other character, a hyphen, an underscore, a dot, separates words, so that joining words
+(``grew-up-along-the-banks``) does not hide them from the ``overlap`` item or a count."""
+_HYPHEN = re.compile(r"(?<=[^\W_])[-‐](?=[^\W_])")
+COMPOUND_SHARE = 0.1
+"""The most a word count saves for hyphenated compounds (``well-known`` counts as one word),
+as a share of the words: joining words with hyphens cannot shrink a count by more."""
+MIXED_SCRIPT = r"\b(?=[^\W_]*[A-Za-z])(?=[^\W_]*[^\W\d_A-Za-z])"
+"""Matches where a word of :func:`fold_text`'s output mixes ASCII letters with others: a
+look-alike the folding does not know (``hʊng``, with the IPA letter ``ʊ``). A word of another
+alphabet (``Привет``) does not match."""
+_LATIN = {
+    **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),  # small caps
+    **dict(zip("ıȷɑɡɩʋĸøłđðØŁĐ×", "ijagiukolddOLDx", strict=True)),
+    **{"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"},
+}
+"""Latin letters without an ASCII form, or that look like another (and ``×``): always folded."""
+_LOOKALIKES = str.maketrans(
+    {
+        **dict(zip("АВСЕНІЈКМОРЅТХУҮԚԜҺӀԀЬ", "ABCEHIJKMOPSTXYYQWHIDB", strict=True)),  # Cyrillic
+        **dict(zip("асеһіјкморԛѕухԝԁӏүѵѡьп", "acehijkmopqsyxwdlyvwbn", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),  # Greek
+        **dict(zip("αεικνορτυχγωϲϳη", "aeikvoptuxywcjn", strict=True)),
+        **dict(zip("օսհոց", "ouhng", strict=True)),  # Armenian
+    }
+)
+"""Letters of other alphabets that look like Latin ones: folded in a word that has no other
+non-ASCII letter (``thе``, ``јоvіаl``), so that a real Cyrillic or Greek word stays whole."""
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+"""Hangul fillers: letters (so word characters) that print as blank space."""
+_MAX_FOLD_TABLE = 1 << 16
+_RUN = re.compile(r"[^\W_]+")
 _HEADING = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _TAGS = re.compile(r"<[^<>]{0,200}>")
 _FEEDBACK_CHARS = 160
+_MAX_SCHEMA_ERRORS = 50
+"""Schema errors read before the most relevant is chosen: a long wrong array stops early."""
 
 
 @dataclass
@@ -45,9 +81,58 @@ class ItemResult:
     components: dict[str, float] = field(default_factory=dict)
 
 
+class _FoldTable(dict[int, str | None]):
+    """A :meth:`str.translate` table that works out each character's folding when first met
+    (and remembers up to ``_MAX_FOLD_TABLE`` of them)."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        if char in _LATIN:
+            folded: str | None = _LATIN[char]
+        elif unicodedata.category(char) in ("Cf", "Mn", "Me"):
+            folded = None  # zero-width and format characters, accents
+        else:
+            folded = " " if char in _BLANK_LETTERS else char
+        if len(self) < _MAX_FOLD_TABLE:
+            self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def _latinise(run: re.Match[str]) -> str:
+    """A run of letters and digits with its look-alike letters made Latin, if every letter of
+    it is ASCII or a look-alike."""
+    word = run.group()
+    if word.isascii():
+        return word
+    latin = word.translate(_LOOKALIKES)
+    return latin if latin.isascii() else word
+
+
+def fold_text(text: str) -> str:
+    """``text`` as the checks read it: compatibility forms folded (NFKC: full-width letters and
+    digits, ligatures), accents, zero-width and other format characters dropped, Latin letters
+    spelled in ASCII (``ß``, small capitals), and in a word of Latin and look-alike letters
+    only, the look-alikes made Latin (Cyrillic ``е``, Greek ``υ``). Word counts, the ``overlap``
+    item and ``regex`` items with ``fold`` read it."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text).translate(_FOLD)
+    return _RUN.sub(_latinise, unicodedata.normalize("NFC", decomposed))
+
+
 def count_words(text: str) -> int:
-    """The number of words in ``text`` (see :data:`WORD`)."""
-    return sum(1 for _ in WORD.finditer(text))
+    """The number of words in ``text`` (see :data:`WORD`), read by :func:`fold_text`; a
+    hyphenated compound counts as one word, up to :data:`COMPOUND_SHARE` of the words."""
+    return _count_folded(fold_text(text))
+
+
+def _count_folded(folded: str) -> int:
+    words = sum(1 for _ in WORD.finditer(folded))
+    joins = sum(1 for _ in _HYPHEN.finditer(folded))
+    return words - min(joins, math.ceil(COMPOUND_SHARE * words))
 
 
 def normalize_title(text: str) -> str:
@@ -68,6 +153,14 @@ class Context:
     text: str
     get_verifier: Callable[[VerifierItem], Any]
     _json: dict[int, tuple[Any, str | None]] = field(default_factory=dict)
+    _folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        """The text as :func:`fold_text` reads it (worked out once)."""
+        if self._folded is None:
+            self._folded = fold_text(self.text)
+        return self._folded
 
     def json_answer(self, max_chars: int) -> tuple[Any, str | None]:
         """``(value, None)``: the answer's JSON; ``(None, why)`` when there is none."""
@@ -129,13 +222,14 @@ def _at_path(value: Any, path: str) -> tuple[Any, bool]:
 
 def score_regex(item: RegexItem, ctx: Context) -> ItemResult:
     pattern = item.compiled()
+    text = ctx.folded if item.fold else ctx.text
     if not item.must_match:
-        if pattern.search(ctx.text) is None:
+        if pattern.search(text) is None:
             return ItemResult(1.0)
         return ItemResult(0.0, f"{item.label}: must not appear, but does")
     enough = item.min_count if item.max_count is None else item.max_count + 1
     count = 0
-    for _ in pattern.finditer(ctx.text):
+    for _ in pattern.finditer(text):
         count += 1
         if count >= enough:
             break
@@ -148,7 +242,7 @@ def score_regex(item: RegexItem, ctx: Context) -> ItemResult:
 
 
 def score_length(item: LengthItem, ctx: Context) -> ItemResult:
-    size = count_words(ctx.text) if item.unit == "words" else len(ctx.text.strip())
+    size = _count_folded(ctx.folded) if item.unit == "words" else len(ctx.text.strip())
     low = item.min if item.min is not None else 0
     high = item.max if item.max is not None else float("inf")
     if low <= size <= high:
@@ -162,18 +256,21 @@ def score_length(item: LengthItem, ctx: Context) -> ItemResult:
     return ItemResult(0.0, f"{item.label}: has {size:,} {item.unit}, needs {bounds}")
 
 
-def _heading_sections(text: str, title: str) -> list[str]:
-    """The bodies (heading lines removed) of the headings titled ``title``: each runs to the
-    next heading of the same or a higher level. One pass, with a stack of open headings."""
+def _heading_sections(text: str, item: SectionItem) -> list[str]:
+    """The bodies (heading lines removed) of the headings titled like ``item`` (at its
+    ``level``, if it has one): each runs to the next heading of the same or a higher level, or
+    with ``subsections`` false, to the next heading. One pass, with a stack of open headings."""
+    title = normalize_title(item.title)
     spans: list[tuple[int, int]] = []
     open_: list[tuple[int, int, bool]] = []  # (level, body start, titled)
     for heading in _HEADING.finditer(text):
         level = len(heading.group(1))
-        while open_ and open_[-1][0] >= level:
+        while open_ and (open_[-1][0] >= level or not item.subsections):
             _, start, titled = open_.pop()
             if titled:
                 spans.append((start, heading.start()))
-        open_.append((level, heading.end(), normalize_title(heading.group(2)) == title))
+        titled = normalize_title(heading.group(2)) == title and item.level in (None, level)
+        open_.append((level, heading.end(), titled))
     spans += [(start, len(text)) for _, start, titled in open_ if titled]
     return [_HEADING.sub("", text[start:end]) for start, end in spans]
 
@@ -199,11 +296,12 @@ def _tag_sections(text: str, title: str) -> list[str]:
 def score_section(item: SectionItem, ctx: Context) -> ItemResult:
     bodies: list[str] = []
     if item.style in ("heading", "any"):
-        bodies += _heading_sections(ctx.text, normalize_title(item.title))
+        bodies += _heading_sections(ctx.text, item)
     if item.style in ("tag", "any") and re.fullmatch(r"[A-Za-z][\w-]*", item.title):
         bodies += _tag_sections(ctx.text, item.title)
     if not bodies:
-        return ItemResult(0.0, f"{item.label}: no section titled {item.title!r}")
+        title = item.title if item.level is None else f"{'#' * item.level} {item.title}"
+        return ItemResult(0.0, f"{item.label}: no section titled {title!r}")
     if max(count_words(body) for body in bodies) >= item.min_words:
         return ItemResult(1.0)
     need = "is empty" if item.min_words == 1 else f"has under {item.min_words} words"
@@ -223,7 +321,8 @@ def score_json_schema(item: JsonSchemaItem, ctx: Context) -> ItemResult:
     from jsonschema.exceptions import best_match
 
     try:
-        error = best_match(item.validator().iter_errors(value))
+        errors = item.validator().iter_errors(value)
+        error = best_match(itertools.islice(errors, _MAX_SCHEMA_ERRORS))
     except RecursionError:
         return ItemResult(0.0, f"{item.label}: {where} is nested too deeply to check")
     if error is None:
@@ -251,11 +350,12 @@ def score_verifier(item: VerifierItem, ctx: Context) -> ItemResult:
 
 def copied_share(text: str, source: str, n: int) -> float:
     """The share of ``text``'s words that lie in runs of ``n`` words also found, in that order,
-    in ``source`` (words as :data:`WORD` reads them, case aside). Linear in both texts."""
-    words = [word.casefold() for word in WORD.findall(text)]
+    in ``source`` (words as :data:`WORD` reads them in :func:`fold_text`'s output, case aside).
+    Linear in both texts."""
+    words = [word.casefold() for word in WORD.findall(fold_text(text))]
     if len(words) < n:
         return 0.0
-    known = [word.casefold() for word in WORD.findall(source)]
+    known = [word.casefold() for word in WORD.findall(fold_text(source))]
     runs = {tuple(known[i : i + n]) for i in range(len(known) - n + 1)}
     copied = end = 0
     for i in range(len(words) - n + 1):

@@ -8,9 +8,10 @@ item has a ``name`` (its component in the verdict), a ``kind``, a ``weight`` and
 kind           passes when
 =============  ===================================================================================
 ``regex``      ``pattern`` matches ``min_count``..``max_count`` times (``must_match: false``:
-               never matches)
+               never matches); with ``fold``, in the text with look-alike letters folded
 ``length``     the answer has ``min``..``max`` ``words`` or ``chars``
-``section``    a Markdown heading or ``<tag>…</tag>`` block titled ``title`` has ``min_words``
+``section``    a Markdown heading (of ``level``, if given) or ``<tag>…</tag>`` block titled
+               ``title`` has ``min_words`` (with ``subsections: false``, before any sub-heading)
 ``json_schema`` the answer's JSON (a fenced ``json`` block, else the whole answer), or the value
                at ``path`` in it, validates against ``schema``
 ``verifier``   scored by another verifier (by registered name, or an instance in Python): its
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Hashable, Iterator
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -76,12 +78,19 @@ class _Item(BaseModel):
 
 class RegexItem(_Item):
     """Passes when ``pattern`` matches between ``min_count`` and ``max_count`` times (searched
-    with ``re.MULTILINE``), or, with ``must_match: false``, when it never matches."""
+    with ``re.MULTILINE``), or, with ``must_match: false``, when it never matches. With
+    ``fold``, it searches the text as :func:`~rlvr.verifiers.rubric_items.fold_text` reads it,
+    so that a zero-width space or a Cyrillic letter does not hide a word."""
 
     kind: Literal["regex"] = "regex"
     pattern: str = Field(min_length=1, max_length=MAX_PATTERN_CHARS)
     must_match: bool = True
     ignore_case: bool = False
+    fold: bool = Field(
+        False,
+        description="Search the text with accents and zero-width characters dropped and "
+        "look-alike letters of other alphabets made Latin (see fold_text).",
+    )
     min_count: int = Field(1, ge=1)
     max_count: int | None = Field(None, ge=1)
 
@@ -122,13 +131,18 @@ class LengthItem(_Item):
 
 
 class SectionItem(_Item):
-    """Passes when a section titled ``title`` (a Markdown heading, or a ``<title>…</title>``
-    block) holds at least ``min_words`` words."""
+    """Passes when a section titled ``title`` (a Markdown heading, of ``level`` if given, or a
+    ``<title>…</title>`` block) holds at least ``min_words`` words; with ``subsections: false``,
+    words of its own, before any sub-heading."""
 
     kind: Literal["section"] = "section"
     title: str = Field(min_length=1, max_length=100)
     style: Literal["heading", "tag", "any"] = "any"
     min_words: int = Field(1, ge=1)
+    level: int | None = Field(None, ge=1, le=6, description="The heading's level (## is 2).")
+    subsections: bool = Field(
+        True, description="Whether the words under its sub-headings count toward it."
+    )
 
     @model_validator(mode="after")
     def _tag_name(self) -> SectionItem:
@@ -293,15 +307,49 @@ def schema_key(schema: dict[str, Any] | bool) -> str:
         raise ValueError(f"the JSON schema is not JSON: {exc}") from None
 
 
+def json_key(value: Any) -> Hashable:
+    """A hashable form of a JSON value, equal for values JSON Schema deems equal (``1`` and
+    ``1.0``; not ``true`` and ``1``; objects whatever their key order)."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", value)
+    if isinstance(value, dict):
+        return ("object", frozenset((key, json_key(item)) for key, item in value.items()))
+    return ("array", tuple(json_key(item) for item in value))
+
+
+def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> Iterator[Any]:
+    """``uniqueItems`` in linear time (jsonschema's own is quadratic in an array of mixed
+    types, which an answer can be made of)."""
+    from jsonschema.exceptions import ValidationError
+
+    if unique and validator.is_type(instance, "array"):
+        keys = [json_key(item) for item in instance]
+        if len(set(keys)) < len(keys):
+            yield ValidationError("the array has non-unique elements")
+
+
+@lru_cache(maxsize=1)
+def _validator_class() -> Any:
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
+
+    return extend(Draft202012Validator, {"uniqueItems": _unique_items})
+
+
 @lru_cache(maxsize=256)
 def validator_for(key: str) -> Any:
-    """A draft 2020-12 validator for the schema ``key`` (see :func:`schema_key`)."""
-    from jsonschema import Draft202012Validator
+    """A draft 2020-12 validator for the schema ``key`` (see :func:`schema_key`), its
+    ``uniqueItems`` linear (see :func:`_unique_items`)."""
     from jsonschema.exceptions import SchemaError
 
     schema = json.loads(key)
+    cls = _validator_class()
     try:
-        Draft202012Validator.check_schema(schema)
+        cls.check_schema(schema)
     except SchemaError as exc:
         raise ValueError(f"invalid JSON schema: {exc.message}") from None
-    return Draft202012Validator(schema)
+    return cls(schema)

@@ -17,10 +17,17 @@ constraint (many other texts do too: any of them scores 1).
 
 The rubric (``metadata["rubric"]``, graded by the ``rubric`` verifier): ``sentences`` (gate: at
 least three full sentences), ``length`` (weight 1), ``words`` (weight 2, one sub-item per
-required word), ``avoid`` (weight 1), ``sections`` (weight 2, one sub-item per heading), and two
-penalties: ``overlong`` (1.0, over twice the maximum length) and ``repetition`` (0.5, a word four
-times in a row). Text that meets everything but ``k`` of ``n`` required words scores
-``(4 + 2 (n - k) / n) / 6``.
+required word), ``avoid`` (weight 1), ``sections`` (weight 2, one sub-item per heading), and
+three penalties: ``overlong`` (1.0, over twice the maximum length), ``repetition`` (0.5, a word
+four times in a row) and ``alphabets`` (1/6, what ``avoid`` costs: a word that mixes alphabets,
+which may hide the forbidden letter). Text that meets everything but ``k`` of ``n`` required
+words scores ``(4 + 2 (n - k) / n) / 6``.
+
+Words are counted as :func:`~rlvr.verifiers.rubric_items.count_words` does (a hyphen separates
+them); the required and forbidden words and letters are looked for in the folded text (see
+:func:`~rlvr.verifiers.rubric_items.fold_text`: a Cyrillic ``о`` or a zero-width space does not
+hide them); a section is a ``## `` heading (the level the prompt asks for) with enough words of
+its own, before the next heading of any level.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from typing import Any, ClassVar
 
 from rlvr.tasks.base import Problem, ProceduralSource
 from rlvr.types import Task
-from rlvr.verifiers.rubric_items import count_words
+from rlvr.verifiers.rubric_items import MIXED_SCRIPT, count_words
 
 # fmt: off
 NOUNS = (
@@ -82,6 +89,10 @@ SENTENCE = r"\b\w+(?:[ \t,;:'’-]+\w+){3,60}[.!?]"
 REPETITION = r"\b(\w+)(?:\W+\1\b){3}"
 MAX_USES = 3
 WEIGHTS = {"length": 1.0, "words": 2.0, "avoid": 1.0, "sections": 2.0}
+HEADING_LEVEL = 2
+"""The prompt asks for ``## `` headings; a heading of another level is not the section."""
+MIXED_PENALTY = WEIGHTS["avoid"] / sum(WEIGHTS.values())
+"""A word mixing alphabets may hide the forbidden letter: it costs what using it costs."""
 
 
 def _allowed(
@@ -194,6 +205,7 @@ def build_rubric(
                         "kind": "regex",
                         "pattern": rf"\b{re.escape(word)}\b",
                         "ignore_case": True,
+                        "fold": True,
                         "max_count": MAX_USES,
                         "description": f"{word!r} used 1 to {MAX_USES} times",
                     }
@@ -206,6 +218,7 @@ def build_rubric(
                 "pattern": avoid,
                 "must_match": False,
                 "ignore_case": True,
+                "fold": True,
                 "weight": WEIGHTS["avoid"],
                 "description": f"never {'the letter ' + repr(letter) if letter else repr(banned)}",
             },
@@ -220,6 +233,8 @@ def build_rubric(
                         "kind": "section",
                         "title": title,
                         "style": "heading",
+                        "level": HEADING_LEVEL,
+                        "subsections": False,
                         "min_words": min_words,
                         "description": f"a {title!r} section of {min_words}+ words",
                     }
@@ -241,9 +256,20 @@ def build_rubric(
                 "pattern": REPETITION,
                 "must_match": False,
                 "ignore_case": True,
+                "fold": True,
                 "penalty": True,
                 "weight": 0.5,
                 "description": "no word four times in a row",
+            },
+            {
+                "name": "alphabets",
+                "kind": "regex",
+                "pattern": MIXED_SCRIPT,
+                "must_match": False,
+                "fold": True,
+                "penalty": True,
+                "weight": MIXED_PENALTY,
+                "description": "no word that mixes alphabets (a disguised letter)",
             },
         ]
     }

@@ -26,8 +26,14 @@ The rubric (``metadata["rubric"]``, graded by the ``rubric`` verifier):
   :func:`re.escape`-d between word boundaries, any case; a number not as part of a decimal)
   appears;
 - ``budget`` (penalty 0.5): at most ``W`` words, the heading included;
-- ``numbers`` (penalty 0.5): no number the document does not give;
+- ``numbers`` (penalty 0.5): no number the document does not give: digits wherever they stand
+  (``No.42``), or a number in words (``forty-two``: the prompt asks for digits), but for the
+  document's own number words and "one" alone (see :func:`spelled_pattern`);
 - ``copying`` (penalty 1.0): at most half the words copied from the prompt in runs of 6 words.
+
+Words are counted, and copying found, as :mod:`rlvr.verifiers.rubric_items` reads words: joined
+by hyphens or written with look-alike letters, copied words still count. The fact values and the
+numbers are looked for in the folded text (see :func:`~rlvr.verifiers.rubric_items.fold_text`).
 
 So a summary with ``k`` of ``K`` key facts scores ``k / K``, less 0.5 per failed penalty of
 weight 0.5 and 1 for copying, and 0 when a gate fails. The environment can add a judge's grade
@@ -38,6 +44,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -53,8 +60,29 @@ COPY_RUN, COPY_SHARE, MIN_SENTENCES, MIN_SECTION_WORDS = 6, 0.5, 2, 5
 HEADING = "Summary"
 SENTENCE = r"\b\w+(?:[ \t,;:'’-]+\w+){3,60}[.!?]"
 """A full sentence: four or more words, then . ! or ?"""
-NUMBER = r"(?<![\w.])\d+(?:\.\d+)?"
-"""A number as the ``numbers`` penalty reads it: digits, maybe a decimal part."""
+NUMBER = r"(?<!\d)(?<!\d\.)\d+(?:\.\d+)?"
+"""A number as the ``numbers`` penalty reads it: digits, maybe a decimal part, wherever they
+stand (``No.42``, ``x42`` too), but not the decimal part of another number."""
+# fmt: off
+NUMBER_WORDS = (
+    "seventeen", "thirteen", "fourteen", "eighteen", "nineteen", "fifteen", "sixteen", "eleven",
+    "twelve", "twenty", "thirty", "fourty", "forty", "fifty", "sixty", "seventy", "eighty",
+    "ninety", "hundred", "thousand", "million", "billion", "trillion", "dozen", "three", "seven",
+    "eight", "four", "five", "nine", "one", "two", "six", "ten",
+)
+# fmt: on
+
+
+def spelled_pattern(known: Iterable[str] = ()) -> str:
+    """A regex for a number written in words: a word made of number words (``forty``,
+    ``fortytwo``; each part of ``forty-two``), any case; not "one" alone, which is as often a
+    pronoun ("one of the"), nor the words in ``known``."""
+    skip = "|".join(["ones?", *(re.escape(word) for word in sorted(known))])
+    return rf"(?i:\b(?!(?:{skip})\b)(?:{'|'.join(NUMBER_WORDS)})+s?\b)"
+
+
+SPELLED = spelled_pattern()
+"""A number written in words, as the ``numbers`` penalty reads it (see :func:`spelled_pattern`)."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +270,7 @@ class FactSummarySource(ProceduralSource):
             "no number the document does not give."
         )
         numbers = sorted(set(re.findall(NUMBER, document)))
+        words = spelled_numbers(document)
         facts = [{"key": a.key, "asks": a.asks, "value": values[a.key]} for a in keys]
         metadata = {
             "theme": theme_name,
@@ -250,7 +279,7 @@ class FactSummarySource(ProceduralSource):
             "facts": facts,
             "distractors": distractors,
             "budget": budget,
-            "rubric": build_rubric(facts, numbers, budget),
+            "rubric": build_rubric(facts, numbers, budget, words),
         }
         return Problem(prompt, reference, metadata)
 
@@ -273,16 +302,27 @@ def value_pattern(value: str) -> str:
     return rf"\b{re.escape(value)}\b"
 
 
-def number_pattern(numbers: list[str]) -> str:
-    """A regex that matches every number (see :data:`NUMBER`) except those in ``numbers``."""
-    if not numbers:
-        return NUMBER
-    known = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
-    return rf"(?<![\w.])(?!(?:{known})(?!\d|\.\d))\d+(?:\.\d+)?"
+def number_pattern(numbers: list[str], words: Iterable[str] = ()) -> str:
+    """A regex that matches every number, in digits (see :data:`NUMBER`) or in words (see
+    :data:`SPELLED`), except the digits in ``numbers`` and the words in ``words``."""
+    digits = NUMBER
+    if numbers:
+        known = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
+        digits = rf"(?<!\d)(?<!\d\.)(?!(?:{known})(?!\d|\.\d))\d+(?:\.\d+)?"
+    return f"{digits}|{spelled_pattern(words)}"
 
 
-def build_rubric(facts: list[dict[str, str]], numbers: list[str], budget: int) -> dict[str, Any]:
-    """The task's rubric (see the module docstring), as JSON."""
+def spelled_numbers(text: str) -> list[str]:
+    """The words of ``text`` that :data:`SPELLED` reads as numbers, in lower case (the
+    document's own, a name such as "Seven" included, are not invented)."""
+    return sorted({word.casefold() for word in re.findall(SPELLED, text)})
+
+
+def build_rubric(
+    facts: list[dict[str, str]], numbers: list[str], budget: int, words: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The task's rubric (see the module docstring), as JSON: ``numbers`` and ``words`` are
+    the numbers the document gives, in digits and in words."""
     return {
         "items": [
             {
@@ -313,6 +353,7 @@ def build_rubric(facts: list[dict[str, str]], numbers: list[str], budget: int) -
                         "kind": "regex",
                         "pattern": value_pattern(fact["value"]),
                         "ignore_case": True,
+                        "fold": True,
                         "description": fact["asks"],
                     }
                     for fact in facts
@@ -330,8 +371,9 @@ def build_rubric(facts: list[dict[str, str]], numbers: list[str], budget: int) -
             {
                 "name": "numbers",
                 "kind": "regex",
-                "pattern": number_pattern(numbers),
+                "pattern": number_pattern(numbers, words),
                 "must_match": False,
+                "fold": True,
                 "penalty": True,
                 "weight": NUMBERS_PENALTY,
                 "description": "no number the document does not give",

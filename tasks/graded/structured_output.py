@@ -23,6 +23,9 @@ verifier) is:
   array may list its items in any order);
 - ``concise`` (penalty 0.5): the answer is at most ``max(400, 3 x the reference)`` characters.
 
+JSON over ``max(2000, 10 x the reference)`` characters is not read (the gate fails), which keeps
+every verdict fast however long an array an answer is padded with.
+
 So an answer with the right shape and ``k`` of ``n`` values right scores ``(1 + 3 k / n) / 4``.
 """
 
@@ -43,6 +46,8 @@ CODAS = "n r l s th nd rn m x k".split()  # noqa: SIM905
 LEVELS = {1: (3, False, 0), 2: (4, True, 0), 3: (5, True, 1), 4: (6, True, 2), 5: (8, True, 3)}
 """level: (fields, shuffled facts, distractor facts)."""
 FIELDS_WEIGHT, SCHEMA_WEIGHT, CONCISE_PENALTY = 3.0, 1.0, 0.5
+MIN_READ_CHARS, READ_FACTOR = 2_000, 10
+"""JSON over ``max(MIN_READ_CHARS, READ_FACTOR x the reference)`` characters is not read."""
 SHIP_CLASSES = ("freighter", "cruiser", "scout", "courier", "hauler", "tender")
 RANKS = ("captain", "commander", "commodore", "admiral")
 HABITATS = ("forest", "desert", "tundra", "reef", "marsh", "caves")
@@ -286,23 +291,26 @@ def build_rubric(chosen: list[Attribute], answer: dict[str, Any]) -> dict[str, A
         "additionalProperties": False,
     }
     by_key = {a.key: a for a in chosen}
+    reference = len(reference_completion(answer))
+    read = max(MIN_READ_CHARS, READ_FACTOR * reference)
     fields = [
         {
             "name": key,
             "kind": "json_schema",
             "path": key,
             "schema": value_schema(by_key[key], value) if key in by_key else {"const": value},
+            "max_chars": read,
             "description": f'the value of "{key}"',
         }
         for key, value in answer.items()
     ]
-    reference = len(reference_completion(answer))
     return {
         "items": [
             {
                 "name": "json_object",
                 "kind": "json_schema",
                 "schema": {"type": "object"},
+                "max_chars": read,
                 "gate": True,
                 "description": "a JSON object",
             },
@@ -310,6 +318,7 @@ def build_rubric(chosen: list[Attribute], answer: dict[str, Any]) -> dict[str, A
                 "name": "schema",
                 "kind": "json_schema",
                 "schema": schema,
+                "max_chars": read,
                 "weight": SCHEMA_WEIGHT,
                 "description": "the asked fields, with the asked types and no others",
             },
