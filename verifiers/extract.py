@@ -14,6 +14,8 @@ Policy, applied by :func:`extract_answer`:
    that number or term sits inside a math span (``$…$``, ``$$…$$``, ``\\(…\\)``,
    ``\\[…\\]``), the span is the answer (after its last ``=``, if any): ``So x =
    $\\frac{3}{4}$`` answers ``\\frac{3}{4}``.
+   A ``\\boxed`` without braces boxes its next character, as LaTeX does (``\\boxed 8``), and
+   a brace on the next line still opens its box.
 3. At the boxed and tag levels *all* candidates are kept and ``answer`` is the last one; callers
    treat several *different* candidates as several final answers (wrong). The phrase and number
    levels yield one candidate: the last phrase, the last number.
@@ -27,15 +29,19 @@ input depth, so adversarial input (``"\\boxed{" * 10_000``) costs linear time.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 Source = Literal["boxed", "tag", "phrase", "math", "number"]
 
 _THINK_RE = re.compile(r"<(/?)think>", re.IGNORECASE)
-_BOX_RE = re.compile(r"\\(?:boxed|fbox)[ \t]*\{")
+_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_ANY_BOX_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])\s*(?:\{|([^\s{}\\]))")
+"""A box with braces, or without: ``\\boxed 8`` boxes its next character, as in LaTeX."""
 _PHRASE_RE = re.compile(
     r"(?:\bthe[ \t]+answer[ \t]+is\b|\bfinal[ \t]+answer[ \t]+is\b"
     r"|\bfinal[ \t]+answer(?:[ \t]*\*\*)?[ \t]*:|\banswer(?:[ \t]*\*\*)?[ \t]*:)([^\n]*)",
@@ -65,10 +71,9 @@ _TERM_RE = re.compile(
 )
 _TERM_WINDOW = 400
 """How far before the last number a LaTeX term holding it may start."""
-_MATH_SPAN_RE = re.compile(
-    r"\$\$([^$]{1,4000})\$\$|\$([^$\n]{1,4000})\$|\\\((.{1,4000}?)\\\)|\\\[(.{1,4000}?)\\\]",
-    re.DOTALL,
-)
+MAX_SPAN_CHARS = 4000
+"""The longest content a math span may have."""
+_SPAN_MARK_RE = re.compile(r"\$|\\[()\[\]]|\n")
 _WS_RE = re.compile(r"\s+")
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _WRAPPERS = ("\\text{", "\\textbf{", "\\textrm{", "\\mathrm{", "\\mbox{")
@@ -141,7 +146,7 @@ def find_boxed(text: str) -> list[str]:
     An unbalanced box is ignored (a box inside it can still count). A box whose content is only
     another box is unwrapped (``\\boxed{\\boxed{5}}`` gives ``"5"``).
     """
-    boxes = list(_BOX_RE.finditer(text))
+    boxes = list(_ANY_BOX_RE.finditer(text))
     if not boxes:
         return []
     matches = _match_braces(text)
@@ -149,6 +154,9 @@ def find_boxed(text: str) -> list[str]:
     covered = -1
     for box in boxes:
         if box.start() < covered:
+            continue
+        if box.group(1) is not None:  # \boxed 8: one character
+            found.append(box.group(1))
             continue
         open_ = box.end() - 1
         close = matches.get(open_)
@@ -290,13 +298,68 @@ def _last_commands(text: str) -> list[re.Match[str]]:
 def math_span_at(text: str, position: int) -> str | None:
     """The content of the math span (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) around
     ``position``, after its last ``=``; ``None`` when ``position`` is in no span."""
-    for match in _MATH_SPAN_RE.finditer(text):
-        if match.start() <= position < match.end():
-            content = next(group for group in match.groups() if group is not None)
-            content = content.rsplit("=", 1)[-1].strip()
+    for start, end, lo, hi in _math_spans(text):
+        if start <= position < end:
+            content = text[lo:hi].rsplit("=", 1)[-1].strip()
             return content or None
-        if match.start() > position:
+        if start > position:
             break
+    return None
+
+
+def _math_spans(text: str) -> Iterator[tuple[int, int, int, int]]:
+    """``(start, end, content start, content end)`` of each math span, left to right, as a
+    regex alternation ``$$…$$ | $…$ | \\(…\\) | \\[…\\]`` (content 1 to
+    :data:`MAX_SPAN_CHARS` characters; no ``$`` inside dollars, no newline inside single
+    dollars; the first closer ends a bracket span) would find them. Each opener finds its
+    closer by bisection, so this is O(n log n) whatever the input (a regex rescans up to
+    ``MAX_SPAN_CHARS`` characters from every opener)."""
+    marks: dict[str, list[int]] = {"$": [], "\\(": [], "\\)": [], "\\[": [], "\\]": [], "\n": []}
+    for mark in _SPAN_MARK_RE.finditer(text):
+        marks[mark.group()].append(mark.start())
+
+    def after(kind: str, index: int) -> int | None:
+        positions = marks[kind]
+        at = bisect.bisect_left(positions, index)
+        return positions[at] if at < len(positions) else None
+
+    resume = 0
+    openers = heapq.merge(marks["$"], marks["\\("], marks["\\["])
+    for start in openers:
+        if start < resume:
+            continue
+        span = _span_at(text, start, after)
+        if span is not None:
+            resume = span[1]
+            yield span
+
+
+def _span_at(
+    text: str, start: int, after: Callable[[str, int], int | None]
+) -> tuple[int, int, int, int] | None:
+    """The span opening at ``start``, or ``None``; ``after(kind, i)`` is the first mark of
+    that kind at or after ``i``."""
+    if text.startswith("$$", start):
+        close = after("$", start + 2)
+        if (
+            close is not None
+            and text.startswith("$$", close)
+            and 1 <= close - start - 2 <= MAX_SPAN_CHARS
+        ):
+            return start, close + 2, start + 2, close
+    if text.startswith("$", start):
+        close, newline = after("$", start + 1), after("\n", start + 1)
+        if (
+            close is not None
+            and (newline is None or newline > close)
+            and 1 <= close - start - 1 <= MAX_SPAN_CHARS
+        ):
+            return start, close + 1, start + 1, close
+        return None
+    closer = "\\)" if text.startswith("\\(", start) else "\\]"
+    close = after(closer, start + 3)
+    if close is not None and close - start - 2 <= MAX_SPAN_CHARS:
+        return start, close + 2, start + 2, close
     return None
 
 

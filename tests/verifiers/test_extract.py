@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from rlvr.verifiers.extract import (
     Extraction,
+    _math_spans,
     extract_answer,
     fenced_code,
     find_answer_phrases,
@@ -44,7 +46,11 @@ EXTRACTION_CASES: list[tuple[str, str | None, str | None, tuple[str, ...]]] = [
     (f"{B}{{1 {B}{{2}}", "2", "boxed", ("2",)),
     (f"{B}{{1}} {B}{{2", "1", "boxed", ("1",)),
     (f"{B}{{3}}}}", "3", "boxed", ("3",)),
-    (f"{B}5 or 6", "6", "number", ("6",)),
+    (f"{B}5 or 6", "5", "boxed", ("5",)),  # LaTeX boxes the 5
+    (f"{B} 8 {B}{{39}}", "39", "boxed", ("8", "39")),  # a box without braces boxes one char
+    (f"{B}\n{{8}} {B}{{39}}", "39", "boxed", ("8", "39")),
+    (f"{B} 7", "7", "boxed", ("7",)),
+    (f"{B}x 5", "5", "number", ("5",)),
     ("H2O x2 step3", None, None, ()),
     (f"<answer>9</answer> {B}{{8}}", "8", "boxed", ("8",)),
     (f"The answer is 3. {B}{{4}}", "4", "boxed", ("4",)),
@@ -247,6 +253,9 @@ ADVERSARIAL = st.sampled_from(
         "answer" + " " * 50_000 + "x",
         "```\n" * 10_000,
         "\\frac{" * 20_000,
+        "\\(" * 130_000 + "39",
+        "\\[" * 100_000 + "\\]",
+        "$a\n" * 80_000,
         "\\frac{1}" * 20_000,
         "\\sqrt{" + "x" * 150 + "\\frac{" * 10_000 + "1",
         "1^{" * 20_000,
@@ -305,3 +314,21 @@ def test_box_contents_round_trip(prefix: str, s: str) -> None:
     result = extract_answer(prefix + B + "{" + s + "}")
     assert result.source == "boxed"
     assert result.answer == s.strip()
+
+
+_REGEX_SPANS = re.compile(
+    r"\$\$([^$]{1,4000})\$\$|\$([^$\n]{1,4000})\$|\\\((.{1,4000}?)\\\)|\\\[(.{1,4000}?)\\\]",
+    re.DOTALL,
+)
+SPAN_PIECES = st.sampled_from(["$", "$$", "\\(", "\\)", "\\[", "\\]", "\n", "a", "1", "\\", "x=2"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(SPAN_PIECES, max_size=30).map("".join))
+def test_math_spans_are_the_regex_alternation_in_linear_time(text: str) -> None:
+    """The bisecting scanner finds the spans the (quadratic) regex alternation finds."""
+    expected = []
+    for match in _REGEX_SPANS.finditer(text):
+        group = next(i for i, g in enumerate(match.groups(), 1) if g is not None)
+        expected.append((match.start(), match.end(), match.start(group), match.end(group)))
+    assert list(_math_spans(text)) == expected

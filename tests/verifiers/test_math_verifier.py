@@ -397,3 +397,12 @@ def test_a_number_inside_a_latex_term_stands_for_the_term(
 ) -> None:
     verdict = MathVerifier().verify(Task(id="t", prompt="p", answer=gold), completion)
     assert verdict.correct is correct and verdict.status == "ok"
+
+
+@pytest.mark.parametrize(
+    "completion", ["\\boxed 8 \\boxed{39}", "\\boxed\n{8} \\boxed{39}", "\\boxed{39} \\boxed 8"]
+)
+def test_a_box_without_braces_is_one_more_final_answer(completion: str) -> None:
+    verdict = MathVerifier().verify(Task(id="t", prompt="p", answer="39"), completion)
+    assert verdict.reward == 0.0 and verdict.status == "ok"
+    assert "several" in verdict.feedback
