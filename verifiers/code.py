@@ -14,6 +14,8 @@ kept for a sandbox that could not run the code at all. Feedback names the first 
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
 import json
 from collections.abc import Sequence
@@ -81,7 +83,7 @@ def test_outcomes(task: Task, result: RunResult) -> tuple[list[bool], str]:
         return [False] * count, f"the code failed to load: {result.load_error}"
     by_index = {frame["i"]: frame for frame in result.tests if isinstance(frame.get("i"), int)}
     if task.metadata.get("test_code") is not None:
-        return _assert_outcomes(result, by_index)
+        return _assert_outcomes(result, by_index, task.metadata["test_code"])
     passed, feedback = [], ""
     for number, test in enumerate(task.metadata["tests"]):
         frame = by_index.get(number)
@@ -95,21 +97,26 @@ def test_outcomes(task: Task, result: RunResult) -> tuple[list[bool], str]:
 def _judge(task: Task, test: dict, frame: dict | None, result: RunResult) -> tuple[bool, str]:
     expected = test["output"]
     if frame is None:
-        ended = "the run timed out" if result.status == "timeout" else "the program ended early"
+        if result.status == "timeout":
+            ended = "the run timed out"
+        else:
+            ended = result.message or "the program ended early"
         return False, f"expected {shown(expected)}; got no result ({ended})"
+    if "error" in frame:  # an exception, a timeout, a result too large to send back
+        return False, f"expected {shown(expected)}; got {shown(str(frame['error']))}"
     if task.metadata.get("entry_point") is None:  # program style
         if frame.get("timeout"):
             return False, f"expected {shown(expected)}; the program timed out"
         got = frame.get("stdout", "")
+        if not isinstance(got, str):  # the result pipe is the candidate's: a forged frame
+            return False, f"expected {shown(expected)}; got a malformed result"
         if frame.get("exit") != 0:
-            return False, f"the program exited with status {frame.get('exit')}"
+            return False, f"the program exited with status {shown(frame.get('exit'))}"
         if normalise_output(got) == normalise_output(expected):
             return True, ""
         return False, f"expected {shown(expected)}; got {shown(got)}"
     from rlvr.tasks.code.schema import values_match
 
-    if "error" in frame:
-        return False, f"expected {shown(expected)}; got {shown(str(frame['error']))}"
     try:
         got = as_json_value(decode(frame.get("ok")))
     except PlainValueError as error:
@@ -119,7 +126,13 @@ def _judge(task: Task, test: dict, frame: dict | None, result: RunResult) -> tup
     return False, f"expected {shown(expected)}; got {shown(got)}"
 
 
-def _assert_outcomes(result: RunResult, by_index: dict[int, dict]) -> tuple[list[bool], str]:
+def _assert_outcomes(
+    result: RunResult, by_index: dict[int, dict], test_code: str
+) -> tuple[list[bool], str]:
+    """Assert-style outcomes. When ``check`` did not run to its end (the run timed out, or
+    ``check`` itself stopped), every assert of it not reported fails: the outcomes are padded to
+    the number of asserts in ``check``, and a timeout fails at least one more (the one that hung).
+    """
     passed = [bool(by_index[i].get("passed")) for i in sorted(by_index)]
     feedback = next(
         (
@@ -129,12 +142,25 @@ def _assert_outcomes(result: RunResult, by_index: dict[int, dict]) -> tuple[list
         ),
         "",
     )
-    if result.status == "timeout" or not passed:
-        passed.append(False)
-        feedback = feedback or (
-            "the tests timed out" if result.status == "timeout" else "no test ran"
-        )
+    timed_out = result.status == "timeout"
+    stopped = any(frame.get("aborted") for frame in by_index.values())
+    if timed_out or stopped or not passed:
+        missing = assert_count(test_code) - len(passed)
+        passed += [False] * max(missing, 1 if timed_out or not passed else 0)
+        feedback = feedback or ("the tests timed out" if timed_out else "no test ran")
     return passed, feedback
+
+
+@functools.lru_cache(maxsize=1024)
+def assert_count(test_code: str) -> int:
+    """How many ``assert`` statements the ``check`` function of ``test_code`` has (each counted
+    once, in a loop or not); 0 when it cannot be parsed."""
+    try:
+        tree = ast.parse(test_code)
+    except (SyntaxError, ValueError):
+        return 0
+    checks = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "check"]
+    return sum(isinstance(node, ast.Assert) for check in checks for node in ast.walk(check))
 
 
 class CodeVerifier(BaseVerifier):
@@ -205,6 +231,8 @@ class CodeVerifier(BaseVerifier):
         if result.status == "error":
             return Verdict.failure("error", f"the sandbox could not run the code: {result.message}")
         passed, feedback = test_outcomes(task, result)
+        # the candidate's strings may hold lone surrogates: keep the feedback valid UTF-8
+        feedback = feedback.encode("utf-8", "backslashreplace").decode("utf-8")
         fraction = sum(passed) / len(passed) if passed else 0.0
         correct = bool(passed) and all(passed)
         reward = fraction if self.graded else float(correct)

@@ -22,6 +22,9 @@ from rlvr.verifiers.sandbox.frames import FrameError, pack, read_frame
 Mode = Literal["function", "program", "test_code"]
 SERVER_GRACE_SECONDS = 10.0
 """How much longer than a run's own limit the client waits for its server before replacing it."""
+MAX_REPLY_BYTES = 256 * 1024 * 1024
+"""Largest reply read from a server: its result frames (16 MiB as the run wrote them, which
+re-encoding enlarges a few times at most) and two output tails of up to 16 MiB each fit."""
 
 
 class SandboxLimits(BaseModel):
@@ -122,7 +125,7 @@ class _Server:
         timer = threading.Timer(timeout + SERVER_GRACE_SECONDS, self.process.kill)
         timer.start()
         try:
-            reply = read_frame(self.process.stdout)
+            reply = read_frame(self.process.stdout, MAX_REPLY_BYTES)
         finally:
             timer.cancel()
         if reply is None:
@@ -238,18 +241,16 @@ class Sandbox:
 
 
 def _result(reply: dict) -> RunResult:
-    frames = reply.get("frames", [])
-    load_error = next((f["load_error"] for f in frames if "load_error" in f), None)
-    setup_error = next((f["setup_error"] for f in frames if "setup_error" in f), None)
-    status = reply.get("status", "error")
-    message = reply.get("message", "")
-    if setup_error and status == "ok":
-        status, message = "error", f"sandbox setup failed: {setup_error}"
+    """The run's result from the server's reply. Only the server decides that a run is an
+    ``error`` (its setup pipe, see :mod:`rlvr.verifiers.sandbox.server`): frames are the
+    candidate's word and never change the status."""
+    frames = [f for f in reply.get("frames", []) if isinstance(f, dict)]
+    load_error = next((str(f["load_error"]) for f in frames if "load_error" in f), None)
     return RunResult(
-        status=status,
+        status=reply.get("status", "error"),
         tests=[f for f in frames if "i" in f],
         load_error=load_error,
-        message=message,
+        message=reply.get("message", ""),
         stdout=reply.get("stdout", ""),
         stderr=reply.get("stderr", ""),
         seconds=reply.get("seconds", 0.0),

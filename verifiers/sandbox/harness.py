@@ -11,23 +11,45 @@ Three modes, each streaming one frame per test to the result pipe as soon as it 
   (arguments in, encoded result out); the test process runs the task's ``check(candidate)`` with a
   stand-in that forwards each call, so the candidate never sees the tests and cannot fake their
   outcome. Every ``assert`` in ``check`` is counted on its own.
+
+Results go through :class:`Results`, which keeps them within what the server reads
+(:data:`~rlvr.verifiers.sandbox.frames.MAX_RESULT_BYTES`): a result too large to send back is
+sent as that test's failure.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import os
 import select
 import signal
 import sys
+import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from rlvr.verifiers import plainvalue
-from rlvr.verifiers.sandbox.frames import read_frame, write_frame
+from rlvr.verifiers.sandbox.frames import (
+    HEADER,
+    MAX_FRAME_BYTES,
+    MAX_RESULT_BYTES,
+    FrameError,
+    pack,
+    parse,
+    read_frame,
+    write_frame,
+    write_packed,
+)
 
 ERROR_CHARS = 300
+RESULT_RESERVE_BYTES = 256 * 1024
+"""Room kept in a run's result budget for the short frames that replace results too large."""
+CALL_GRACE_SECONDS = 1.0
+"""test_code mode: how much longer than a test's time the tests wait for the candidate's answer
+(its own alarm answers at the test's time; this covers encoding and sending the result)."""
 
 
 class TestTimeout(BaseException):
@@ -97,36 +119,64 @@ def call_and_encode(function: Any, args: list, kwargs: dict, seconds: float) -> 
         return {"error": describe(error)}
 
 
-def load_or_report(request: dict, fd: int) -> Any:
-    """The request's entry point, or ``None`` after sending a ``load_error`` frame to ``fd``."""
+class Results:
+    """A run's result pipe, kept within the :data:`MAX_RESULT_BYTES` the server reads: a test's
+    frame that does not fit (a huge return value, say) is replaced by a short frame failing that
+    test, so a result too large to send back is a failed test, not a broken result stream; the
+    run then stops, as after a timeout (the next results would not fit either)."""
+
+    def __init__(self, fd: int, budget: int = MAX_RESULT_BYTES - 4096) -> None:
+        self.fd = fd
+        self.left = budget
+
+    def send(self, message: dict) -> bool:
+        """Send ``message``, or its replacement; whether it went as it was."""
+        data = pack(message)
+        whole = len(data) <= self.left - RESULT_RESERVE_BYTES or "i" not in message
+        if not whole:
+            error = (
+                f"the result is too large to send back ({len(data):,} bytes encoded; a run's "
+                f"results may take {MAX_RESULT_BYTES:,} bytes in all)"
+            )
+            data = pack({"i": message["i"], "error": error})
+        if len(data) > self.left:
+            return False  # nothing fits any more: the test counts as not run
+        write_packed(self.fd, data)
+        self.left -= len(data)
+        return whole
+
+
+def load_or_report(request: dict, send: Callable[[dict], Any]) -> Any:
+    """The request's entry point, or ``None`` after sending a ``load_error`` frame."""
     try:
         return load_candidate(
             request["code"], request.get("preamble") or "", request["entry_point"], "solution"
         )
     except BaseException as error:  # SystemExit at import too: the code did not load
-        write_frame(fd, {"load_error": describe(error)})
+        send({"load_error": describe(error)})
         return None
 
 
-def run_function(request: dict, out: int) -> None:
+def run_function(request: dict, results: Results) -> None:
     """Function mode: one ``{"i", "ok"|"error"}`` frame per input."""
-    function = load_or_report(request, out)
+    function = load_or_report(request, results.send)
     if function is None:
         return
     seconds = request["test_timeout"]
     for number, args in enumerate(request["inputs"]):
         outcome = call_and_encode(function, args, {}, seconds)
-        write_frame(out, {"i": number, **outcome})
+        if not results.send({"i": number, **outcome}):
+            return  # no room for more results: the remaining tests are not run
         if outcome.get("error", "").startswith("timeout"):
             return  # a call that loops would loop again: the remaining tests are not run
 
 
-def run_program(request: dict, out: int, scratch: str) -> None:
+def run_program(request: dict, results: Results, scratch: str) -> None:
     """Program mode: one ``{"i", "stdout", "exit", "timeout"}`` frame per input."""
     try:
         program = compile(request["code"], "<solution>", "exec")
     except BaseException as error:
-        write_frame(out, {"load_error": describe(error)})
+        results.send({"load_error": describe(error)})
         return
     for number, text in enumerate(request["inputs"]):
         stdin_path = os.path.join(scratch, f"stdin-{number}")
@@ -137,11 +187,11 @@ def run_program(request: dict, out: int, scratch: str) -> None:
             program, stdin_path, stdout_path, request["test_timeout"]
         )
         stdout = _read_capped(stdout_path, request["output_bytes"])
-        write_frame(out, {"i": number, "stdout": stdout, "exit": status, "timeout": timed_out})
+        sent = results.send({"i": number, "stdout": stdout, "exit": status, "timeout": timed_out})
         os.unlink(stdin_path)
         os.unlink(stdout_path)
-        if timed_out:
-            return  # a program that loops would loop again: the remaining tests are not run
+        if timed_out or not sent:
+            return  # a program that loops would loop again; no room for more results
 
 
 def _run_program_once(program: Any, stdin_path: str, stdout_path: str, seconds: float):
@@ -192,7 +242,7 @@ def _read_capped(path: str, limit: int) -> str:
 def serve_candidate(request: dict, calls: int, replies: int) -> None:
     """The candidate's side of test_code mode: answer ``{"args", "kwargs"}`` call frames."""
     stream = os.fdopen(calls, "rb")
-    function = load_or_report(request, replies)
+    function = load_or_report(request, functools.partial(write_frame, replies))
     if function is None:
         return
     write_frame(replies, {"ready": True})
@@ -207,25 +257,140 @@ def serve_candidate(request: dict, calls: int, replies: int) -> None:
         write_frame(replies, call_and_encode(function, args, kwargs, seconds))
 
 
-class CandidateProxy:
-    """Stands in for the candidate inside ``check``: each call goes to the candidate's process."""
+def run_deadline(request: dict) -> float:
+    """When the test side stops waiting for the candidate: a little before the server kills the
+    run, so that the tests still finish and report every assert."""
+    timeout = request["timeout"]
+    return time.monotonic() + timeout - min(1.0, timeout / 5)
 
-    def __init__(self, calls: int, replies: int) -> None:
-        self.calls = calls
-        self.replies = os.fdopen(replies, "rb")
+
+class CandidateProxy:
+    """Stands in for the candidate inside ``check``: each call goes to the candidate's process.
+
+    Everything read from that process is the candidate's word, checked here. A call that gets no
+    answer in time (the test's time and a grace, or what is left before ``deadline``), that the
+    candidate's own alarm ends, or whose answer breaks the protocol, ends the candidate's turn:
+    it is never asked again and every later call fails at once, so ``check`` runs to its end
+    with each remaining assert failed instead of the run being killed with them unrun.
+
+    ``lenient`` (asserts counted one by one): a failed call returns ``None`` instead of raising
+    and the next assert counted fails whatever it finds (:meth:`take_failure`), so a call that
+    fails outside an assert (``x = candidate(...)`` in a loop) fails an assert rather than
+    ending ``check``.
+    """
+
+    def __init__(
+        self, calls: int, replies: int, seconds: float, deadline: float, lenient: bool = False
+    ) -> None:
+        self.calls, self.replies = calls, replies
+        self.seconds, self.deadline, self.lenient = seconds, deadline, lenient
+        self.gone: str | None = None
+        """Why the candidate is no longer asked (see :meth:`_give_up`), once it is not."""
+        self.failure: str | None = None
+        os.set_blocking(calls, False)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            message = {"args": plainvalue.encode(list(args)), "kwargs": plainvalue.encode(kwargs)}
-            write_frame(self.calls, message)
-        except (OSError, ValueError) as error:
+            return self._call(list(args), kwargs)
+        except CandidateError as error:
+            if not self.lenient:
+                raise
+            self.failure = self.failure or str(error)
+            return None
+
+    def take_failure(self) -> str | None:
+        """The failure of a call since the last assert counted, if any (then forgotten)."""
+        failure, self.failure = self.failure, None
+        return failure
+
+    def handshake(self) -> dict:
+        """The candidate process's first message once its code ran: ``{"ready": True}`` or
+        ``{"load_error": ...}``; anything else is a load error (the code wrote on the pipe)."""
+        try:
+            reply = self._receive(self.deadline)
+        except TimeoutError:
+            return {"load_error": "the code did not finish loading within the run's time"}
+        except CandidateError as error:
+            return {"load_error": str(error)}
+        if isinstance(reply, dict) and (
+            reply.get("ready") is True or isinstance(reply.get("load_error"), str)
+        ):
+            return reply
+        return {"load_error": "the candidate's process sent something other than its answer"}
+
+    def _call(self, args: list, kwargs: dict) -> Any:
+        if self.gone:
+            raise CandidateError(self.gone)
+        try:
+            message = pack({"args": plainvalue.encode(args), "kwargs": plainvalue.encode(kwargs)})
+        except ValueError as error:
             raise CandidateError(f"the call could not be sent: {describe(error)}") from None
-        reply = read_frame(self.replies)
-        if reply is None:
-            raise CandidateError("the candidate's process exited")
+        deadline = min(time.monotonic() + self.seconds + CALL_GRACE_SECONDS, self.deadline)
+        try:
+            self._send(message, deadline)
+            reply = self._receive(deadline)
+        except TimeoutError:
+            raise self._give_up(f"timeout: no answer within {self.seconds:g} s") from None
+        except OSError as error:
+            raise self._give_up(f"the call could not be sent: {describe(error)}") from None
+        except CandidateError as error:
+            raise self._give_up(str(error)) from None
+        if not isinstance(reply, dict) or len(reply) != 1 or not {"ok", "error"} & set(reply):
+            raise self._give_up("the candidate's process broke the call protocol")
         if "error" in reply:
-            raise CandidateError(reply["error"])
-        return plainvalue.decode(reply["ok"])
+            error = str(reply["error"])[:ERROR_CHARS]
+            raise self._give_up(error) if error.startswith("timeout") else CandidateError(error)
+        try:
+            return plainvalue.decode(reply["ok"])
+        except ValueError as error:
+            raise CandidateError(f"the answer is not plain data: {describe(error)}") from None
+
+    def _give_up(self, reason: str) -> CandidateError:
+        """Never ask the candidate again (out of time, gone, or its answers cannot be trusted to
+        line up with the calls): every later call fails with ``reason``."""
+        self.gone = reason
+        return CandidateError(reason)
+
+    def _send(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            _ready(self.calls, deadline, write=True)
+            view = view[os.write(self.calls, view) :]
+
+    def _receive(self, deadline: float) -> Any:
+        """The candidate's next frame; :class:`CandidateError` if it is malformed or the
+        process exited, :class:`TimeoutError` at ``deadline``."""
+        header = self._read(HEADER.size, deadline)
+        if len(header) < HEADER.size:
+            raise CandidateError("the candidate's process exited")
+        (size,) = HEADER.unpack(header)
+        if size > MAX_FRAME_BYTES:
+            raise CandidateError(f"the candidate's answer is over {MAX_FRAME_BYTES:,} bytes")
+        data = self._read(size, deadline)
+        if len(data) < size:
+            raise CandidateError("the candidate's process exited")
+        try:
+            return parse(data)
+        except FrameError as error:
+            raise CandidateError(f"the candidate's answer is malformed: {error}") from None
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            _ready(self.replies, deadline)
+            chunk = os.read(self.replies, min(size - len(data), 1 << 20))
+            if not chunk:
+                break
+            data += chunk
+        return bytes(data)
+
+
+def _ready(fd: int, deadline: float, write: bool = False) -> None:
+    """Wait until ``fd`` can be read (or written); :class:`TimeoutError` at ``deadline``."""
+    left = deadline - time.monotonic()
+    readers, writers = ([], [fd]) if write else ([fd], [])
+    if left <= 0 or not any(select.select(readers, writers, [], left)[:2]):
+        raise TimeoutError
 
 
 class _CountAsserts(ast.NodeTransformer):
@@ -253,20 +418,25 @@ def counted_check(test_code: str) -> Any:
     return compile(ast.fix_missing_locations(tree), "<tests>", "exec")
 
 
-def run_checks(request: dict, out: int, candidate: CandidateProxy, ready: dict) -> None:
+def run_checks(request: dict, results: Results, candidate: CandidateProxy, ready: dict) -> None:
     """The test side of test_code mode. With ``count_asserts``, one ``{"i", "passed",
     "error"}`` frame per assert executed (each assert counted on its own, the rest going on
-    after a failure); otherwise one frame for the whole ``check``, which stops at the first
-    failure."""
+    after a failure; a failure the candidate caused outside any assert fails the next one, or
+    one more frame at the end; ``"aborted"`` on the last frame when ``check`` itself stopped
+    early); otherwise one frame for the whole ``check``, which stops at the first failure."""
     if "load_error" in ready:
-        write_frame(out, {"load_error": ready["load_error"]})
+        results.send({"load_error": ready["load_error"]})
         return
+    counting = bool(request.get("count_asserts"))
     count = 0
 
     def record(line: int, error: BaseException | None) -> None:
         nonlocal count
+        failure = candidate.take_failure()
+        if failure is not None:
+            error = CandidateError(failure)
         message = None if error is None else f"line {line}: {describe(error)}"
-        write_frame(out, {"i": count, "passed": error is None, "error": message})
+        results.send({"i": count, "passed": error is None, "error": message})
         count += 1
 
     namespace: dict[str, Any] = {"__name__": "tests", "__rlvr_record": record}
@@ -275,16 +445,20 @@ def run_checks(request: dict, out: int, candidate: CandidateProxy, ready: dict) 
             exec(compile(request["preamble"], "<preamble>", "exec"), namespace)
         # the entry point's name means the candidate, as in ``prompt + completion + tests``
         namespace[request["entry_point"]] = candidate
-        if request.get("count_asserts"):
+        if counting:
             exec(counted_check(request["test_code"]), namespace)
         else:
             exec(compile(request["test_code"], "<tests>", "exec"), namespace)
         namespace["check"](candidate)
-        if not request.get("count_asserts"):
-            write_frame(out, {"i": 0, "passed": True, "error": None})
+        failure = candidate.take_failure()
+        if failure is not None:  # a call failed after the last assert
+            results.send({"i": count, "passed": False, "error": f"after the asserts: {failure}"})
+        elif not counting:
+            results.send({"i": 0, "passed": True, "error": None})
     except BaseException as error:
         where = failing_line(error, request["test_code"])
-        write_frame(out, {"i": count, "passed": False, "error": f"{where}{describe(error)}"})
+        frame = {"i": count, "passed": False, "error": f"{where}{describe(error)}"}
+        results.send({**frame, "aborted": True} if counting else frame)
 
 
 def failing_line(error: BaseException, test_code: str) -> str:

@@ -5,6 +5,13 @@ as frames on stdin and answers each with one frame on stdout. Per run it forks a
 that opens a fresh PID namespace and forks the run's first process into it; the server enforces
 the wall-clock limit by killing that process (which takes the whole namespace with it), collects
 the streamed per-test frames, reads the output tails and removes the scratch directory.
+
+Two pipes come back from each run. The *setup* pipe carries failures of the sandbox itself;
+every process of the run closes it before any of the candidate's code runs, so nothing on it can
+come from that code, and only it can make a run's status ``error``. The *result* pipe carries the
+per-test frames; the candidate's code can write on it (it runs in the same process as the
+harness), so what it holds is taken as the candidate's word: a malformed, oversized or too
+deeply nested stream is a run that failed its remaining tests, never a sandbox error.
 """
 
 from __future__ import annotations
@@ -24,7 +31,13 @@ import time
 from typing import Any, NamedTuple
 
 from rlvr.verifiers.sandbox import harness, isolation
-from rlvr.verifiers.sandbox.frames import FrameError, read_frame, write_frame
+from rlvr.verifiers.sandbox.frames import (
+    MAX_RESULT_BYTES,
+    MAX_RESULT_DEPTH,
+    FrameError,
+    read_frame,
+    write_frame,
+)
 
 WARM_MODULES = [
     "bisect",
@@ -47,7 +60,6 @@ WARM_MODULES = [
     "typing",
     "unicodedata",
 ]
-MAX_RESULT_BYTES = 16 * 1024 * 1024
 
 
 class Spare(NamedTuple):
@@ -56,6 +68,9 @@ class Spare(NamedTuple):
     first: int
     requests: int
     results: int
+    setup: int
+    """Read end of the setup pipe: failures of the sandbox itself, written before the candidate's
+    code runs."""
     scratch: str
     paired: bool
     """Whether a candidate process was forked beside the first (test_code runs need one)."""
@@ -90,19 +105,32 @@ class Server:
             run = None
         run = run or self.start_spare(paired)
         try:
+            return self._run(run, request, start)
+        finally:  # whatever happened, the run's files go: the next run gets a clean disk
+            for fd in (run.results, run.setup):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self._clean(run.scratch)
+
+    def _run(self, run: Spare, request: dict, start: float) -> dict:
+        try:
             write_frame(run.requests, request)
         except OSError:
             pass  # the spare died: collected below as a run that said nothing
         finally:
             os.close(run.requests)
-        self.spare = self.start_spare(paired)  # the next run of this kind is forked meanwhile
+        with contextlib.suppress(OSError):  # the next run is forked meanwhile (or by itself)
+            self.spare = self.start_spare(request["mode"] == "test_code")
         try:
             deadline = start + request["timeout"]
-            frames, status, message = self._collect(run.results, run.first, deadline)
+            data, status, message = self._collect(run.results, run.first, deadline)
         finally:
-            os.close(run.results)
             os.waitpid(run.first, 0)
-        response = {
+        frames, status, message = _results(data, status, message)
+        setup_error = _setup_error(run.setup)
+        if setup_error is not None:
+            frames, status, message = [], "error", f"sandbox setup failed: {setup_error}"
+        return {
             "status": status,
             "message": message,
             "frames": frames,
@@ -110,21 +138,24 @@ class Server:
             "stdout": _tail(os.path.join(run.scratch, "stdout"), request["output_bytes"]),
             "stderr": _tail(os.path.join(run.scratch, "stderr"), request["output_bytes"]),
         }
-        self._clean(run.scratch)
-        return response
 
     def _discard(self, spare: Spare) -> None:
         """End an unused spare: closing its request pipe makes it exit."""
-        os.close(spare.requests)
-        os.close(spare.results)
+        for fd in (spare.requests, spare.results, spare.setup):
+            os.close(fd)
         self._kill(spare.first)
         os.waitpid(spare.first, 0)
         self._clean(spare.scratch)
 
     def _clean(self, scratch: str) -> None:
+        """Remove a run's scratch directory, any other left in the server's root but the spare's,
+        and (with namespaces) whatever the run left in the private tmpfs directories."""
         shutil.rmtree(scratch, ignore_errors=True)
+        spare = os.path.basename(self.spare.scratch) if self.spare else None
+        _empty_dir(self.root, keep=spare)
         if self.mode == "namespaces":
-            _empty_private_dirs(keep=os.path.basename(self.root))
+            for path in isolation.PRIVATE_DIRS:
+                _empty_dir(path, keep=os.path.basename(self.root))
 
     def start_spare(self, paired: bool) -> Spare:
         """Fork the next run's first process (PID 1 of a fresh PID namespace) and, for
@@ -135,35 +166,38 @@ class Server:
             os.chown(scratch, self.candidate_uid, self.candidate_uid)
         requests_r, requests_w = os.pipe()
         results_r, results_w = os.pipe()
+        setup_r, setup_w = os.pipe()
         if self.mode == "namespaces":
             isolation.setns(self.own_pid_namespace, isolation.CLONE_NEWPID)
             isolation.unshare(isolation.CLONE_NEWPID)
         first = os.fork()
         if first == 0:
-            os.close(requests_w)
-            os.close(results_r)
+            for fd in (requests_w, results_r, setup_r):
+                os.close(fd)
+            setup = SetupPipe(setup_w)
             if paired:
-                self._test_side(scratch, requests_r, results_w)
+                self._test_side(scratch, requests_r, results_w, setup)
             else:
-                self._single(scratch, requests_r, results_w)
-        os.close(requests_r)
-        os.close(results_w)
-        return Spare(first, requests_w, results_r, scratch, paired)
+                self._single(scratch, requests_r, results_w, setup)
+        for fd in (requests_r, results_w, setup_w):
+            os.close(fd)
+        os.set_blocking(setup_r, False)
+        return Spare(first, requests_w, results_r, setup_r, scratch, paired)
 
-    def _single(self, scratch: str, requests: int, out: int) -> None:
+    def _single(self, scratch: str, requests: int, out: int, setup: SetupPipe) -> None:
         """A function or program run: this one process runs the harness as the candidate."""
         code = 0
         try:
-            _prepare(scratch, (requests, out), self.mode == "namespaces")
+            _prepare(scratch, (requests, out, setup.fd), self.mode == "namespaces")
             request = read_frame(os.fdopen(requests, "rb"))
             if request is not None:
-                self._candidate(request, scratch, out, -1, -1)
+                self._candidate(request, scratch, setup, harness.Results(out), -1, -1)
         except BaseException as error:
-            code = _report(out, error)
+            code = setup.report(error, out)
         finally:
             _flush_and_exit(code)
 
-    def _test_side(self, scratch: str, requests: int, out: int) -> None:
+    def _test_side(self, scratch: str, requests: int, out: int, setup: SetupPipe) -> None:
         """A test_code run: this process runs the task's tests as the test uid and forks the
         candidate's process, which answers calls as the candidate uid; the candidate never
         receives the tests and cannot write to the result pipe."""
@@ -173,7 +207,7 @@ class Server:
             calls_r, calls_w = os.pipe()
             replies_r, replies_w = os.pipe()
             pipes = (to_candidate_r, to_candidate_w, calls_r, calls_w, replies_r, replies_w)
-            _prepare(scratch, (requests, out, *pipes), self.mode == "namespaces")
+            _prepare(scratch, (requests, out, setup.fd, *pipes), self.mode == "namespaces")
             if os.fork() == 0:
                 child_code = 0
                 try:
@@ -181,9 +215,9 @@ class Server:
                         os.close(fd)
                     request = read_frame(os.fdopen(to_candidate_r, "rb"))
                     if request is not None:
-                        self._candidate(request, scratch, -1, calls_r, replies_w)
+                        self._candidate(request, scratch, setup, None, calls_r, replies_w)
                 except BaseException as error:
-                    child_code = _report(replies_w, error)
+                    child_code = setup.report(error, -1)
                 finally:
                     _flush_and_exit(child_code)
             for fd in (to_candidate_r, calls_r, replies_w):
@@ -194,34 +228,49 @@ class Server:
             limits = request["limits"]
             isolation.set_limits(**limits)
             isolation.drop_privileges(self.test_uid, limits["processes"])
+            deadline = harness.run_deadline(request)
+            setup.close()  # from here on the candidate's code may run: a failure is a failed test
             write_frame(to_candidate_w, {k: v for k, v in request.items() if k != "test_code"})
             os.close(to_candidate_w)
-            proxy = harness.CandidateProxy(calls_w, replies_r)
-            ready = read_frame(proxy.replies) or {"load_error": "the candidate's process exited"}
-            if "setup_error" in ready:
-                raise RuntimeError(ready["setup_error"])
-            harness.run_checks(request, out, proxy, ready)
+            proxy = harness.CandidateProxy(
+                calls_w,
+                replies_r,
+                request["test_timeout"],
+                deadline,
+                lenient=bool(request.get("count_asserts")),
+            )
+            harness.run_checks(request, harness.Results(out), proxy, proxy.handshake())
         except BaseException as error:
-            code = _report(out, error)
+            code = setup.report(error, out)
         finally:
             os._exit(code)
 
-    def _candidate(self, request: dict, scratch: str, out: int, calls: int, replies: int):
-        """Become the candidate uid under the run's limits and run the untrusted code."""
+    def _candidate(
+        self,
+        request: dict,
+        scratch: str,
+        setup: SetupPipe,
+        results: harness.Results | None,
+        calls: int,
+        replies: int,
+    ) -> None:
+        """Become the candidate uid under the run's limits, close the setup pipe and run the
+        untrusted code."""
         limits = request["limits"]
         isolation.set_limits(**limits)
         isolation.drop_privileges(self.candidate_uid, limits["processes"])
+        setup.close()
         mode = request["mode"]
         if mode == "test_code":
             harness.serve_candidate(request, calls, replies)
         elif mode == "function":
-            harness.run_function(request, out)
+            harness.run_function(request, results)
         else:
-            harness.run_program(request, out, scratch)
+            harness.run_program(request, results, scratch)
 
-    def _collect(self, fd: int, first: int, deadline: float):
-        """Frames from the run until its first process exits; at the deadline the run is
-        killed. Returns ``(frames, status, message)``."""
+    def _collect(self, fd: int, first: int, deadline: float) -> tuple[bytes, str, str]:
+        """What the run wrote to its result pipe until its first process exited, or until the
+        deadline or the size limit (then the run is killed): ``(data, status, message)``."""
         buffer = bytearray()
         status, message = "ok", ""
         done = os.pidfd_open(first)
@@ -239,16 +288,13 @@ class Server:
                     break
                 buffer += chunk
                 if len(buffer) > MAX_RESULT_BYTES:
-                    status, message = "error", "the run wrote too much to its result pipe"
+                    message = f"the run wrote over {MAX_RESULT_BYTES:,} bytes of results"
+                    del buffer[MAX_RESULT_BYTES:]
                     break
         finally:
             os.close(done)
             self._kill(first)
-        try:
-            frames = _split_frames(bytes(buffer))
-        except FrameError as error:
-            frames, status, message = [], "error", f"malformed result from the run: {error}"
-        return frames, status, message
+        return bytes(buffer), status, message
 
     def _kill(self, first: int) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -256,6 +302,31 @@ class Server:
                 os.kill(first, signal.SIGKILL)  # PID 1 of the namespace: all of it dies
             else:
                 os.killpg(first, signal.SIGKILL)
+
+
+class SetupPipe:
+    """A run process's end of the setup pipe, where it reports a failure of the sandbox itself
+    (limits, privileges, a harness that cannot start). Closed before the candidate's code runs:
+    a process cannot reopen a descriptor it closed, and the other end is the server's, outside
+    the run's PID namespace, so nothing the candidate does can write on it."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def report(self, error: BaseException, out: int) -> int:
+        """Report ``error`` (best effort): on the setup pipe while it is open, else as a
+        ``stopped`` frame on the result pipe ``out`` (the candidate's word by then, shown but
+        never trusted). The exit status to use."""
+        fd, key = (self.fd, "setup_error") if self.fd >= 0 else (out, "stopped")
+        if fd >= 0:
+            with contextlib.suppress(OSError, ValueError):
+                write_frame(fd, {key: harness.describe(error)})
+        return 1
 
 
 def _prepare(scratch: str, keep: tuple[int, ...], own_proc: bool) -> None:
@@ -277,13 +348,6 @@ def _flush_and_exit(code: int) -> None:
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
-
-
-def _report(fd: int, error: BaseException) -> int:
-    """Send a setup failure down ``fd`` (best effort); the exit status to use."""
-    with contextlib.suppress(OSError):
-        write_frame(fd, {"setup_error": harness.describe(error)})
-    return 1
 
 
 def _redirect(scratch: str) -> None:
@@ -316,6 +380,38 @@ def _tail(path: str, limit: int) -> str:
         return ""
 
 
+def _results(data: bytes, status: str, message: str) -> tuple[list[dict], str, str]:
+    """The test frames in what the run wrote to its result pipe, as ``(frames, status,
+    message)``. It is the candidate's word: frames that are not objects are dropped, a
+    ``stopped`` frame only becomes the message, and a stream that turns malformed (garbage,
+    cut short, nested too deeply) ends the frames there, as a run that stopped."""
+    stream, frames = io.BytesIO(data), []
+    while True:
+        try:
+            frame = read_frame(stream, MAX_RESULT_BYTES, depth=MAX_RESULT_DEPTH)
+        except FrameError as error:
+            return frames, status, message or f"the run wrote a malformed result: {error}"
+        if frame is None:
+            return frames, status, message
+        if isinstance(frame, dict) and "stopped" in frame:
+            message = message or f"the run stopped: {str(frame['stopped'])[:300]}"
+        elif isinstance(frame, dict):
+            frames.append(frame)
+
+
+def _setup_error(fd: int) -> str | None:
+    """The sandbox failure reported on a run's setup pipe (read once the run is over), if any."""
+    data = bytearray()
+    while chunk := _read_some(fd):
+        data += chunk
+    try:
+        frames = _split_frames(bytes(data))
+    except FrameError as error:  # only the harness writes there: still the sandbox's failure
+        return f"malformed setup report: {error}"
+    errors = (f["setup_error"] for f in frames if isinstance(f, dict) and "setup_error" in f)
+    return next((str(error) for error in errors), None)
+
+
 def _split_frames(data: bytes) -> list[Any]:
     stream, frames = io.BytesIO(data), []
     while (frame := read_frame(stream)) is not None:
@@ -323,19 +419,18 @@ def _split_frames(data: bytes) -> list[Any]:
     return frames
 
 
-def _empty_private_dirs(keep: str) -> None:
-    """Remove whatever a run left in the namespace's private tmpfs directories."""
-    for path in isolation.PRIVATE_DIRS:
-        with contextlib.suppress(OSError), os.scandir(path) as entries:
-            for entry in entries:
-                if entry.name == keep:
-                    continue
-                target = os.path.join(path, entry.name)
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(target, ignore_errors=True)
-                else:
-                    with contextlib.suppress(OSError):
-                        os.unlink(target)
+def _empty_dir(path: str, keep: str | None) -> None:
+    """Remove everything in ``path`` but the entry named ``keep``."""
+    with contextlib.suppress(OSError), os.scandir(path) as entries:
+        for entry in entries:
+            if entry.name == keep:
+                continue
+            target = os.path.join(path, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(target)
 
 
 def main() -> None:
