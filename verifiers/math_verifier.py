@@ -15,7 +15,10 @@ Judgements are cached per process (``functools.lru_cache``, 65,536 entries) on t
 extracted answer and the metadata that matter (answer type, tolerance, percent, unit, variable).
 
 Task metadata read: ``answer_type``, ``tolerance``, ``percent``, ``unit`` (a name or a list of
-names stripped from the end of answers), ``variable`` (antiderivatives, default ``x``) and, for a
+names stripped from the end of answers), ``variable`` (antiderivatives, default ``x``),
+``variables`` (a tuple gold's variable names in order: an answer that labels its values, like
+``y = 2, x = 1`` or ``(y, x) = (2, 1)``, is matched by name, and labels that do not name each
+variable once make it wrong), ``form`` (:mod:`rlvr.verifiers.mathform`) and, for a
 multi-part ``answer`` list, ``parts`` (labels) and ``answer_type`` given per part as a list.
 Besides the math answer types, ``answer_type == "text"`` compares normalised text, ignoring case
 when ``case_sensitive`` is false (digit strings in another base, for example). A
@@ -88,6 +91,7 @@ class _Spec:
     variable: str = "x"
     case_sensitive: bool = True
     form: str | None = None
+    variables: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, metadata: Mapping[str, Any], tolerance: float | None, part: int | None) -> _Spec:
@@ -120,7 +124,11 @@ class _Spec:
         form = metadata.get("form")
         if form is not None and form not in FORMS:
             raise GoldError(f"unknown form {form!r}; known: {', '.join(FORMS)}")
-        return cls(answer_type, tol, percent, tuple(unit), variable, case_sensitive, form)
+        variables = metadata.get("variables")
+        names = tuple(variables) if isinstance(variables, (list, tuple)) else ()
+        if answer_type != "tuple" or not all(isinstance(n, str) for n in names):
+            names = ()
+        return cls(answer_type, tol, percent, tuple(unit), variable, case_sensitive, form, names)
 
     def rules(self, seed: int) -> Rules:
         variable = self.variable if self.answer_type == "antiderivative" else None
@@ -175,6 +183,11 @@ def _judge_answer(gold: str, answer: str, spec: _Spec) -> tuple[bool, str]:
         value = parse_math(answer, expect, units=spec.units)
     except MathParseError as exc:
         return False, f"incorrect: could not read {_show(answer)} as math ({exc})"
+    if isinstance(value, TupleValue) and spec.variables:
+        value = value.by_name(spec.variables)
+        if value is None:
+            names = ", ".join(spec.variables)
+            return False, f"incorrect: the labels in {_show(answer)} must name {names} once each"
     try:
         same = equivalent(gold_value, value, rules)
     except Exception as exc:  # sympy/mpmath internals on hostile input: a wrong answer

@@ -32,8 +32,9 @@ where an interval is expected and a tuple elsewhere; ``[a, b]`` is a closed inte
 where a tuple is expected); ``[a, b)``/``(a, b]`` are intervals; ``{a, b}``/``\\{a, b\\}`` are
 sets (``{x}`` alone is grouping); ``[[a, b], [c, d]]`` is a matrix; a bare comma list is a set or
 a tuple. Where a set is expected a lone value is a one-element set. ``x = 2`` inside or instead of
-a collection answer, ``(x, y) = (1, 2)`` and ``x \\in S`` keep only the right side; inequalities
-(``1 < x <= 3``, ``x > 2``) are intervals where an interval is expected.
+a collection answer, ``(x, y) = (1, 2)`` and ``x \\in S`` keep only the right side (a tuple
+remembers the names as :attr:`TupleValue.labels`, for the caller to order the values by);
+inequalities (``1 < x <= 3``, ``x > 2``) are intervals where an interval is expected.
 
 Limits, each a :class:`MathParseError`: 2,000 characters, nesting depth 100 (well inside Python's
 recursion limit), and the size limits of :mod:`rlvr.verifiers.mathvalues` (no huge powers,
@@ -474,7 +475,18 @@ def _coerce_seq(seq: _Seq, expect: str | None) -> MathValue:
             return Matrix((tuple(_scalar(v, "a matrix entry") for v in items),))
         if len(items) == 2:
             return _interval(items, False, False)
-    return TupleValue(tuple(_element(x) for x in items))
+    return TupleValue(tuple(_element(x) for x in items), _labels(items))
+
+
+def _labels(items: tuple[object, ...]) -> tuple[str | None, ...]:
+    """The variable each item names (``x = 1`` names ``x``); ``()`` when none does."""
+    labels = tuple(
+        x.terms[0].name
+        if isinstance(x, _Rel) and x.ops == ("=",) and isinstance(x.terms[0], sympy.Symbol)
+        else None
+        for x in items
+    )
+    return labels if any(labels) else ()
 
 
 def _interval(items: tuple[object, ...], left_open: bool, right_open: bool) -> Interval:
@@ -495,7 +507,10 @@ def _coerce_relation(rel: _Rel, expect: str | None) -> MathValue:
         lone = isinstance(lhs, sympy.Symbol)
         names = isinstance(lhs, _Seq) and all(isinstance(x, sympy.Symbol) for x in lhs.items)
         if (lone and expect in _COLLECTIONS) or names:
-            return _coerce(rhs, expect)
+            value = _coerce(rhs, expect)
+            if names and isinstance(value, TupleValue) and len(value.items) == len(lhs.items):
+                return TupleValue(value.items, tuple(x.name for x in lhs.items))
+            return value
         return Equation(_scalar(lhs, "an equation"), _scalar(rhs, "an equation"))
     if expect == "interval" and "=" not in ops:
         return _interval_from_inequality(terms, ops)

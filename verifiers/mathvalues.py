@@ -10,7 +10,7 @@ rationals over 50,000 bits, factorials beyond 1000!, binomials beyond n = 10,000
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import sympy
@@ -45,10 +45,23 @@ class SetValue:
 
 @dataclass(frozen=True)
 class TupleValue:
-    """An ordered collection."""
+    """An ordered collection. ``labels`` are the variable names an answer wrote for its items
+    (``y = 1, x = 2`` or ``(y, x) = (1, 2)``; ``None`` for an unlabelled item, ``()`` when none
+    is labelled); they take no part in equality."""
 
     kind: ClassVar[str] = "tuple"
     items: tuple[MathValue, ...]
+    labels: tuple[str | None, ...] = field(default=(), compare=False)
+
+    def by_name(self, names: tuple[str, ...]) -> TupleValue | None:
+        """The items in the order of the variables ``names``: ``self`` when unlabelled, ``None``
+        when the labels do not name each of ``names`` exactly once."""
+        if not any(self.labels):
+            return self
+        if sorted(self.labels, key=str) != sorted(names) or len(set(names)) != len(names):
+            return None
+        by_label = dict(zip(self.labels, self.items, strict=True))
+        return TupleValue(tuple(by_label[name] for name in names))
 
 
 @dataclass(frozen=True)
