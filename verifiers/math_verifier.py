@@ -415,6 +415,8 @@ def _wrong_scalars(text: str, expr: sympy.Expr, spec: _Spec) -> dict[str, str]:
         return bad
     if expr.free_symbols:
         return {"plus_one": f"({text}) + 1", "negated": f"-({text})"}
+    if expr.is_infinite:  # a limit of oo or -oo: the other sign, or a large finite number
+        return {"negated": f"-({text})", "finite": "10^{100}"}
     value = mp_value(expr, {})
     bad = {"plus_one": f"({text}) + {_shift(abs(value), spec.tolerance)}", "negated": f"-({text})"}
     approx = complex(value)

@@ -406,3 +406,12 @@ def test_a_box_without_braces_is_one_more_final_answer(completion: str) -> None:
     verdict = MathVerifier().verify(Task(id="t", prompt="p", answer="39"), completion)
     assert verdict.reward == 0.0 and verdict.status == "ok"
     assert "several" in verdict.feedback
+
+
+@pytest.mark.parametrize("gold", ["oo", "-oo"])
+def test_known_bad_answers_of_an_infinite_gold(gold: str) -> None:
+    verifier, task = MathVerifier(), Task(id="t", prompt="p", answer=gold)
+    bad = verifier.known_bad_completions(task)
+    assert {"negated", "finite"} <= set(bad)
+    assert all(verifier.verify(task, completion).reward == 0.0 for completion in bad.values())
+    assert verifier.verify(task, f"\\boxed{{{gold}}}").reward == 1.0
