@@ -14,7 +14,9 @@ A code task is an ordinary :class:`rlvr.Task`:
   the signature and docstring: HumanEval's prompt), so a completion may give only a body.
 
 Results are compared as JSON values: tuples equal lists, ``1 == 1.0`` but ``True != 1``, and
-floats match within a relative tolerance of 1e-6 (see :mod:`rlvr.verifiers.code`).
+floats match within a relative tolerance of 1e-6 where the expected value is a float; an
+expected integer must be matched exactly (``5.0`` counts as ``5``) (see
+:mod:`rlvr.verifiers.code`).
 """
 
 from __future__ import annotations
@@ -102,11 +104,13 @@ def validate(metadata: dict[str, Any]) -> None:
 
 def values_match(got: Any, expected: Any, rel_tol: float = 1e-6) -> bool:
     """JSON-value equality: lists and dicts element by element, ``True`` only equals ``True``,
-    numbers by value with floats within ``rel_tol`` (absolute 1e-9 near zero)."""
+    numbers by value: an expected float within ``rel_tol`` (absolute 1e-9 near zero), an
+    expected integer exactly (``5.0`` matches ``5``; ``1000005.0`` does not match ``1000000``,
+    which a relative tolerance would let through)."""
     if isinstance(expected, bool) or isinstance(got, bool):
         return type(got) is type(expected) and got == expected
     if isinstance(expected, (int, float)) and isinstance(got, (int, float)):
-        if isinstance(expected, float) or isinstance(got, float):
+        if isinstance(expected, float):
             return math.isclose(got, expected, rel_tol=rel_tol, abs_tol=1e-9)
         return got == expected
     if isinstance(expected, list):

@@ -55,6 +55,21 @@ def test_values_match_semantics():
     assert not values_match([1, 2], [1, 2, 3]) and not values_match({"a": 1}, {"b": 1})
     assert not values_match("1", 1) and not values_match(None, 0)
     assert not values_match(1.1, 1.0)
+    # an expected integer is matched exactly: a float near a large integer is a wrong answer
+    assert values_match(5.0, 5) and values_match(1_000_000.0, 1_000_000)
+    assert not values_match(1_000_005.0, 1_000_000) and not values_match(2.0000001, 2)
+    assert values_match(1_000_000, 1_000_000.5 - 0.5)  # an expected float keeps its tolerance
+
+
+def test_a_float_off_by_a_few_from_a_large_integer_fails(verifier):
+    code = "def total(n):\n    return n * 1000\n"
+    tests = function_tests(code, "total", [[10_000], [25_000]])  # 1e7 and 2.5e7
+    task = Task(id="t/total", prompt="p", answer=code, metadata=function_metadata("total", tests))
+    assert verifier.verify(task, fenced(code)).reward == 1.0
+    assert verifier.verify(task, fenced("def total(n):\n    return float(n * 1000)")).reward == 1.0
+    off = "def total(n):\n    return float(n * 1000 + 3)"  # within 1e-6 relative: was accepted
+    verdict = verifier.verify(task, fenced(off))
+    assert verdict.reward == 0.0 and verdict.status == "ok"
 
 
 def test_normalise_output_ignores_trailing_space_and_blank_lines_only():
