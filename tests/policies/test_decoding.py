@@ -296,8 +296,10 @@ def test_a_cache_without_layers_is_not_shared(model: torch.nn.Module) -> None:
             logits = torch.zeros(input_ids.shape[0], 1, 7)
             return type("Output", (), {"logits": logits, "cache": object()})()
 
+    greedy(model, PROMPTS[:4], 4, {EOS})  # the 4-row state's cache now holds keys
     state = decoding._state(model, 4, 16)
     before = [layer.keys.clone() for layer in state.cache.layers if layer.is_initialized]
+    assert len(before) == len(state.cache.layers) > 0
     ids = torch.tensor([[5, 6], [7, 8]])
     assert (
         decoding._prefill_distinct(
