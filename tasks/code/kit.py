@@ -255,9 +255,10 @@ def search(
     variant: Variant[S],
     mistakes: Callable[[S], tuple[list[str], list[str]]],
 ) -> tuple[S, str, list[dict], list[str]]:
-    """Draw ``(structure, entry, inputs)`` until the reference gives two outputs or more and
-    :func:`pick_mistakes` keeps two or three of ``mistakes(structure)`` (``(candidates,
-    needed)``); returns the structure, the entry point, the hidden tests and the mistakes."""
+    """Draw ``(structure, entry, inputs)`` until the reference gives two outputs or more, the
+    identity fails a hidden test and :func:`pick_mistakes` keeps two or three of
+    ``mistakes(structure)`` (``(candidates, needed)``); returns the structure, the entry point,
+    the hidden tests and the mistakes."""
     for _ in range(MAX_TRIES):
         drawn = draw()
         found = None if drawn is None else _accept(rng, *drawn, variant, mistakes)
@@ -278,6 +279,8 @@ def _accept(
     tests = informative_first(function_tests(variant(entry, structure, None), entry, inputs))
     if len({repr(t["output"]) for t in tests}) < 2:
         return None
+    if not fails(variant(entry, structure, "identity"), entry, tests):
+        return None  # returning the input unchanged would pass every hidden test
     candidates, needed = mistakes(structure)
     chosen = pick_mistakes(
         rng, candidates, needed, lambda m: fails(variant(entry, structure, m), entry, tests)

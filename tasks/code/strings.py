@@ -12,8 +12,9 @@ level  steps  input ``s``                                   parameter ``k``
 
 Steps are drawn from reversal, case changes, character filters, Caesar shifts, rotations,
 word-level operations, run-length encoding, riffles and block reversals (later ones from level
-2 and 3). Every step of a pipeline must matter: a pipeline where dropping a step leaves all
-hidden outputs unchanged is redrawn. The hidden tests mix random strings, edge cases (the empty
+2 and 3; a filter of punctuation from level 2, where the input has some). Every step of a
+pipeline must matter: a pipeline where dropping a step leaves all hidden outputs unchanged, or
+where returning ``s`` unchanged passes every hidden test, is redrawn. The hidden tests mix random strings, edge cases (the empty
 string, one character, odd spacing) and inputs chosen to expose each step's classic mistakes.
 
 Each task records its steps in ``metadata["operations"]``. How the reference, the hidden tests
@@ -79,7 +80,7 @@ OPS: dict[str, Op] = {op.name: op for op in [
        {"letters_only": "s = ''.join(c for c in s if c.isalpha())",
         "strips_spaces": "s = ''.join(c for c in s if not c.isdigit()).strip()"},
        ("remove_digits", "drop_digits", "strip_numbers"), ("a1 b2 c3!", "room 101")),
-    Op("keep_alnum", 1, "Remove every character that is not a letter, a digit or a space.",
+    Op("keep_alnum", 2, "Remove every character that is not a letter, a digit or a space.",
        "s = ''.join(c for c in s if c.isalnum() or c == ' ')",
        {"drops_spaces": "s = ''.join(c for c in s if c.isalnum())",
         "letters_only": "s = ''.join(c for c in s if c.isalpha() or c == ' ')"},

@@ -205,7 +205,7 @@ def test_every_wrong_solution_fails_a_hidden_test(family, level, seed, index):
 
 
 @family_property
-def test_hidden_tests_are_many_distinct_and_not_constant(family, level, seed, index):
+def test_hidden_tests_are_many_distinct_and_not_constant_nor_identity(family, level, seed, index):
     task = make(family, seed, level, index)
     tests = task.metadata["tests"]
     assert len(tests) >= family.min_tests  # three shown, the others hidden
@@ -216,6 +216,7 @@ def test_hidden_tests_are_many_distinct_and_not_constant(family, level, seed, in
     name = task.metadata["entry_point"]
     for output in outputs:  # no constant function passes
         assert not passes(f"def {name}(*args):\n    return {json.loads(output)!r}\n", task)
+    assert not passes(f"def {name}(*args):\n    return args[0]\n", task)  # nor the identity
     if family.always_tested is not None:
         assert any(test["input"][0] == family.always_tested for test in tests)
 
