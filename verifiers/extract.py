@@ -61,9 +61,12 @@ _TERM_ARG = (
     r"|[ \t]*[0-9])"  # a single digit: \frac12
 )
 _TERM_COMMAND = r"[-−]?\\(?:[dt]?frac|sqrt)(?![A-Za-z])"
-_TERM_START_RE = re.compile(_TERM_COMMAND + "|" + _NUMBER_RE.pattern)
+_LETTER_BASE = r"(?:(?<![A-Za-z0-9_\\])[A-Za-z]|\\pi(?![A-Za-z]))(?=[ \t]*\^)"
+"""A one-letter (or ``\\pi``) base of a power: ``e^{-1}`` is a term, not the number -1."""
+_TERM_START_RE = re.compile(_TERM_COMMAND + "|" + _LETTER_BASE + "|" + _NUMBER_RE.pattern)
 _TERM_RE = re.compile(
-    rf"(?:[-−]?\\[dt]?frac(?![A-Za-z])[ \t]*{_TERM_ARG}[ \t]*{_TERM_ARG}"
+    rf"(?:{_LETTER_BASE}"
+    rf"|[-−]?\\[dt]?frac(?![A-Za-z])[ \t]*{_TERM_ARG}[ \t]*{_TERM_ARG}"
     rf"|(?:{_NUMBER_RE.pattern}[ \t]*)?[-−]?\\sqrt(?![A-Za-z])(?:\[[0-9]{{1,3}}\])?"
     rf"[ \t]*{_TERM_ARG}"
     rf"|{_NUMBER_RE.pattern})"

@@ -97,6 +97,12 @@ EXTRACTION_CASES: list[tuple[str, str | None, str | None, tuple[str, ...]]] = [
     ("x = 2^{10}", "2^{10}", "number", ("2^{10}",)),
     ("about 10^-3", "10^-3", "number", ("10^-3",)),
     ("\\frac{1}{2} and then 9", "9", "number", ("9",)),
+    # the exponent of a one-letter base is not the answer: e^{-1} is not -1
+    ("so x = e^{-1}", "e^{-1}", "number", ("e^{-1}",)),
+    ("so x = e^-1", "e^-1", "number", ("e^-1",)),
+    ("area \\pi^2", "\\pi^2", "number", ("\\pi^2",)),
+    ("we get y^{1/2} = 4", "4", "number", ("4",)),
+    ("step^2 is 9", "9", "number", ("9",)),
     ("9 and \\sqrtx", "9", "number", ("9",)),
     # number level
     ("I got 3 then 4", "4", "number", ("4",)),

@@ -390,6 +390,10 @@ def test_a_final_math_span_is_the_answer(completion: str, correct: bool) -> None
         ("10", "x = 2^{10}", False),
         ("27", "\\sqrt[3]{27}", False),
         ("3", "\\sqrt[3]{27}", True),
+        # nor is the exponent of a one-letter base
+        ("-1", "so x = e^{-1}", False),
+        ("1/e", "so x = e^{-1}", True),
+        ("2", "the area is \\pi^2", False),
     ],
 )
 def test_a_number_inside_a_latex_term_stands_for_the_term(
