@@ -5,7 +5,8 @@ policy raises :class:`~rlvr.errors.DependencyNotInstalled` naming the install. R
 rendered with the model's chat template (``LLM.chat``) and generated in one call per batch with
 the request's sampling parameters; stop strings, token budgets and seeds map to vLLM's
 ``SamplingParams``. Generations carry vLLM's prompt and completion token ids, so rollout
-workers (``rlvr rollout-worker --backend vllm``) can sample for the trainer with vLLM.
+workers (``rlvr rollout-worker --backend vllm``) can sample for the trainer with vLLM, moving
+the running engine to each new policy snapshot with :meth:`VLLMPolicy.load_weights`.
 """
 
 from __future__ import annotations
@@ -72,6 +73,22 @@ class VLLMPolicy:
                 )
             )
         return generations
+
+    def load_weights(self, path: str) -> bool:
+        """Load the checkpoint in ``path`` (the same architecture, e.g. a newer snapshot of the
+        model) into the running engine, through vLLM's ``reload_weights`` on every worker, and
+        drop the engine's cached prefixes (they hold keys and values of the old weights).
+        ``False`` when this vLLM cannot do it (no ``weights_path`` reload, or the load failed):
+        the engine's weights are then undefined, and the caller starts a new engine."""
+        try:
+            self._llm.collective_rpc("reload_weights", kwargs={"weights_path": path})
+        except Exception:  # vLLM raises its workers' errors as various types
+            return False
+        reset = getattr(self._llm, "reset_prefix_cache", None)
+        if reset is not None:
+            reset()
+        self.spec = f"vllm:{path}"
+        return True
 
     def close(self) -> None:
         self._llm = None

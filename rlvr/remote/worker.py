@@ -13,7 +13,8 @@ worker, or one Parquet file per round) with what the trainer needs to learn from
 The trainer trusts none of it blindly: it rebuilds each task from its own environments, replays
 the episode to verify it again, and uses the token ids only when they decode to the verified
 text. Between rounds the worker switches to a newer snapshot when one appears (``backend="vllm"``
-samples with vLLM, which starts a new engine per snapshot), and it stops when the run marks
+samples with vLLM and loads each new snapshot's weights into the running engine, starting a new
+engine only when that vLLM cannot reload weights), and it stops when the run marks
 itself done (or after ``max_rounds``).
 """
 
@@ -168,6 +169,9 @@ class RolloutWorker:
             assert newest is not None
             if self.snapshot is not None and newest.version == self.snapshot.version:
                 return
+            if self._reloaded(newest):
+                self.snapshot = newest
+                return
             if self._policy is not None:
                 self._policy.close()
                 self._policy = None
@@ -179,6 +183,11 @@ class RolloutWorker:
                 continue
             self.snapshot = newest
             return
+
+    def _reloaded(self, snapshot: Snapshot) -> bool:
+        """Whether the open vLLM engine took ``snapshot``'s weights in place."""
+        reload = getattr(self._policy, "load_weights", None)
+        return self.backend == "vllm" and reload is not None and reload(str(snapshot.path))
 
     def _open(self, snapshot: Snapshot) -> Any:
         """A policy sampling from ``snapshot``: transformers (hf) or vLLM."""

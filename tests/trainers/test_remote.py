@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -256,11 +257,24 @@ class FakeVLLM:
     """vLLM's offline API as the vllm: policy uses it (LLM.chat, SamplingParams), answering
     '7' and 'x' in turn with the snapshot's own tokenizer."""
 
+    engines: ClassVar[list[FakeVLLM]] = []  # every engine started
+
     def __init__(self, model: str) -> None:
         from transformers import AutoTokenizer
 
         self.tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=True)
         self.calls = 0
+        self.model = model
+        self.reloads: list[str] = []
+        self.prefix_resets = 0
+        FakeVLLM.engines.append(self)
+
+    def collective_rpc(self, method, kwargs=None):
+        assert method == "reload_weights"
+        self.reloads.append(kwargs["weights_path"])
+
+    def reset_prefix_cache(self):
+        self.prefix_resets += 1
 
     def chat(self, conversations, params, use_tqdm=False):
         from types import SimpleNamespace
@@ -285,6 +299,7 @@ def test_a_vllm_worker_feeds_the_trainer_its_token_ids(tmp_path: Path, monkeypat
     from types import SimpleNamespace
 
     monkeypatch.setitem(sys.modules, "vllm", SimpleNamespace(LLM=FakeVLLM, SamplingParams=dict))
+    monkeypatch.setattr(FakeVLLM, "engines", [])
     config = remote_config(tmp_path, steps=2, tasks_per_step=2, rollout_timeout=60)
     worker = RolloutWorker(tmp_path, name="v", backend="vllm", wait_seconds=60, poll_seconds=0.05)
     _, stopped = toy_envs.train_while_serving(config, worker.run)
@@ -299,6 +314,72 @@ def test_a_vllm_worker_feeds_the_trainer_its_token_ids(tmp_path: Path, monkeypat
 
     eos = AutoTokenizer.from_pretrained(tmp_path / "model", local_files_only=True).eos_token_id
     assert first["policy"]["turn_ids"][0]["token_ids"][-1] == eos
+    # one engine for the whole run: each newer snapshot is loaded into it
+    (engine,) = FakeVLLM.engines
+    versions = {
+        json.loads(line)["policy"]["policy_version"]
+        for line in (tmp_path / "rollouts" / "v.jsonl").read_text().splitlines()
+    }
+    assert len(versions) >= 2
+    assert [Path(path).name for path in engine.reloads] == [
+        f"v{version}" for version in sorted(versions)[1:]
+    ]
+    assert engine.prefix_resets == len(engine.reloads)
+
+
+def test_a_vllm_that_cannot_reload_weights_gets_a_new_engine(tmp_path: Path, monkeypatch) -> None:
+    import rlvr.remote.worker as module
+    from rlvr.remote.snapshot import Snapshot
+
+    class Engine:  # a vllm: policy whose in-place reload fails
+        def __init__(self, snapshot: Snapshot) -> None:
+            self.snapshot, self.closed, self.asked = snapshot, False, []
+
+        def load_weights(self, path: str) -> bool:
+            self.asked.append(path)
+            return False
+
+        def close(self) -> None:
+            self.closed = True
+
+    worker = RolloutWorker(tmp_path, name="v", backend="vllm")
+    versions = iter([Snapshot(1, tmp_path / "v1"), Snapshot(2, tmp_path / "v2")])
+    monkeypatch.setattr(module, "latest_snapshot", lambda run_dir: next(versions))
+    monkeypatch.setattr(worker, "_open", Engine)
+    worker._load_newest()
+    first = worker._policy
+    worker._load_newest()
+    assert first.asked == [str(tmp_path / "v2")] and first.closed
+    assert worker._policy.snapshot.version == 2 and worker.snapshot.version == 2
+
+
+@pytest.mark.parametrize("error", [None, TypeError, RuntimeError])
+def test_vllm_policy_reloads_weights_in_place_or_says_it_cannot(monkeypatch, error) -> None:
+    from types import SimpleNamespace
+
+    from rlvr.policies.vllm import VLLMPolicy
+
+    class LLM:
+        def __init__(self, model: str) -> None:
+            self.calls: list[tuple[str, dict]] = []
+            self.resets = 0
+
+        def collective_rpc(self, method: str, kwargs: dict) -> None:
+            if error is not None:
+                raise error("no weights_path here")
+            self.calls.append((method, kwargs))
+
+        def reset_prefix_cache(self) -> None:
+            self.resets += 1
+
+    monkeypatch.setitem(sys.modules, "vllm", SimpleNamespace(LLM=LLM, SamplingParams=dict))
+    policy = VLLMPolicy("/runs/a/policy/v1")
+    assert policy.load_weights("/runs/a/policy/v2") is (error is None)
+    if error is None:
+        assert policy._llm.calls == [("reload_weights", {"weights_path": "/runs/a/policy/v2"})]
+        assert policy._llm.resets == 1 and policy.spec == "vllm:/runs/a/policy/v2"
+    else:
+        assert policy._llm.resets == 0 and policy.spec == "vllm:/runs/a/policy/v1"
 
 
 def test_worker_options_are_checked(tmp_path: Path) -> None:
