@@ -11,7 +11,8 @@ rules, applied after an answer is found equal to the gold, close that hole:
   ``12/11/4`` nor ``2 ÷ 8``) are free. Writing the value is enough.
 - ``form == "simplified"``: additionally, no root of an integer literal may hold a perfect power
   it could take out (``\\sqrt{1083}`` is ``19\\sqrt{3}`` unsimplified; ``294^{1/2}`` is a root
-  too), and no root may stand in a denominator (``2/\\sqrt{33}``, ``33^{-1/2}``).
+  too), and no root may stand in a denominator (``2/\\sqrt{33}``, ``33^{-1/2}``) nor hold a
+  fraction, which puts one there (``\\sqrt{2/3}``, ``(2/3)^{1/2}``).
 - ``form == "factored"``: the answer is a product with at least as many non-constant factors as
   the gold (so neither the expanded polynomial nor a partial factorisation passes).
 - ``form == "expanded"``: the answer is a sum of monomials (it equals its own expansion).
@@ -213,6 +214,53 @@ def _root_in_denominator(tokens: list[Token]) -> bool:
     return False
 
 
+def _root_of_fraction(tokens: list[Token]) -> bool:
+    """Whether a root holds a division (``\\sqrt{2/3}``, ``\\sqrt{\\frac{2}{3}}``,
+    ``(2/3)^{1/2}``): the root of its denominator stands in the value's denominator."""
+    for i, token in enumerate(tokens):
+        if token.kind in ("cmd", "func") and token.value == "sqrt":
+            start = i + 1
+            if _is(_at(tokens, start), "open", "["):
+                start = _group_end(tokens, start)
+            span = range(start, _primary_end(tokens, start))
+        elif _is(token, "op", "^"):
+            exponent = _exponent(tokens, i)
+            if exponent is None or exponent.is_Integer:
+                continue
+            span = range(_base_start(tokens, i), i)
+        else:
+            continue
+        if any(_is(tokens[j], "op", "/") or _is(tokens[j], "cmd", "frac") for j in span):
+            return True
+    return False
+
+
+def _base_start(tokens: list[Token], i: int) -> int:
+    """Where the base of the ``^`` at ``i`` starts: the atom, group or command call before it."""
+    end = i - 1
+    if not _is(_at(tokens, end), "close"):
+        return max(end, 0)
+    first = _group_start(tokens, end)
+    before = _at(tokens, first - 1) if first > 0 else None
+    if before is not None and before.kind in ("cmd", "func"):
+        return first - 1
+    if before is not None and before.kind == "close":  # \frac{a}{b}: two groups and a command
+        second = _group_start(tokens, first - 1)
+        if second > 0 and tokens[second - 1].kind == "cmd":
+            return second - 1
+    return first
+
+
+def _group_start(tokens: list[Token], end: int) -> int:
+    """The index of the bracket that opens the group closing at ``end``."""
+    depth = 0
+    for j in range(end, -1, -1):
+        depth += (tokens[j].kind == "close") - (tokens[j].kind == "open")
+        if depth <= 0:
+            return j
+    return 0
+
+
 def _reducible(radicand: sympy.Expr, index: int, power: int = 1) -> bool:
     """Whether ``radicand^(power/index)`` (an integer literal) has a factor to take out."""
     if not (radicand.is_Integer and 1 < radicand < _MAX_RADICAND):
@@ -289,7 +337,7 @@ def form_problem(
         return None
     if form == "simplified" and _has_reducible_root(tokens):
         return "not simplified: a root still contains a perfect power"
-    if form == "simplified" and _root_in_denominator(tokens):
+    if form == "simplified" and (_root_in_denominator(tokens) or _root_of_fraction(tokens)):
         return "not simplified: rationalize the denominator (no root in a denominator)"
     if form == "fraction" and any(t.kind == "num" and "." in t.text for t in tokens):
         return "not in the asked form: give a fraction, not a decimal"
