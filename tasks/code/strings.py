@@ -14,8 +14,9 @@ Steps are drawn from reversal, case changes, character filters, Caesar shifts, r
 word-level operations, run-length encoding, riffles and block reversals (later ones from level
 2 and 3; a filter of punctuation from level 2, where the input has some). Every step of a
 pipeline must matter: a pipeline where dropping a step leaves all hidden outputs unchanged, or
-where returning ``s`` unchanged passes every hidden test, is redrawn. The hidden tests mix random strings, edge cases (the empty
-string, one character, odd spacing) and inputs chosen to expose each step's classic mistakes.
+where returning ``s`` unchanged passes every hidden test, is redrawn. The hidden tests mix
+random strings, edge cases (the empty string, one character, odd spacing) and inputs chosen to
+expose each step's classic mistakes.
 
 Each task records its steps in ``metadata["operations"]``. How the reference, the hidden tests
 and the checked mistakes (``metadata["mistakes"]``, which :func:`wrong_solutions` rebuilds) come
