@@ -20,6 +20,8 @@ from rlvr.types import Task
 
 UNBOUNDED_SIZE = 2**32
 """Nominal size of a procedural source: indices are drawn from ``range(UNBOUNDED_SIZE)``."""
+MAX_DRAWS = 100
+"""Draws a source makes for one task before giving up when its family rejects them all."""
 
 
 @runtime_checkable
@@ -100,24 +102,37 @@ class ProceduralSource(ABC):
     def __getitem__(self, index: int) -> Task:
         index = check_index(index, self.size, f"{self.family} (seed {self.seed})")
         rng = derive_rng(self.family, self.seed, self.difficulty, index)
-        problem = self.generate(rng, self.difficulty)
-        metadata = {
-            "source": self.family,
-            "seed": self.seed,
-            "index": index,
-            "difficulty": self.difficulty,
-            **problem.metadata,
-        }
-        return Task(
-            id=f"{self.family}/s{self.seed}/d{self.difficulty}/{index}",
-            prompt=problem.prompt,
-            answer=problem.answer,
-            metadata=metadata,
+        for _ in range(MAX_DRAWS):
+            problem = self.generate(rng, self.difficulty)
+            metadata = {
+                "source": self.family,
+                "seed": self.seed,
+                "index": index,
+                "difficulty": self.difficulty,
+                **problem.metadata,
+            }
+            task = Task(
+                id=f"{self.family}/s{self.seed}/d{self.difficulty}/{index}",
+                prompt=problem.prompt,
+                answer=problem.answer,
+                metadata=metadata,
+            )
+            if self.accept(task):
+                return task
+        raise RuntimeError(
+            f"{self.family}: no acceptable task in {MAX_DRAWS} draws "
+            f"(seed {self.seed}, difficulty {self.difficulty}, index {index})"
         )
 
     @abstractmethod
     def generate(self, rng: random.Random, difficulty: int) -> Problem:
         """Make one problem from ``rng`` alone (no other source of randomness)."""
+
+    def accept(self, task: Task) -> bool:
+        """Whether a drawn task may be served; a rejected one is replaced by the next draw from
+        the same generator (so the stream stays a pure function of its four values). Every task
+        is accepted unless a family says otherwise."""
+        return True
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(seed={self.seed}, difficulty={self.difficulty})"

@@ -5,13 +5,16 @@ the last ``\\boxed{…}``, else the last fenced code block. Several *different* 
 boxes score 0 (a hedge, not an answer). An answer the family cannot read is ``no_answer``; an
 exception inside the rules is ``error`` (a broken checker is not a wrong answer).
 
-Binary reward by default (1 when every constraint holds); ``graded=True`` gives the fraction of
-constraints satisfied.
+Binary reward by default (1 when every constraint holds). ``graded=True`` gives partial credit
+measured from a do-nothing answer: with ``f`` the fraction of the family's constraints an answer
+satisfies and ``b`` the highest fraction among the family's ``trivial_answers`` (an empty board,
+only the given cells, one value everywhere: answers that take no reasoning), the reward is
+``max(0, (f - b) / (1 - b))``, 1 for a solution. A constraint that an empty board cannot break
+("at most one queen per diagonal") so earns no credit on its own.
 """
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 from typing import ClassVar
 
@@ -28,8 +31,10 @@ def family_module(task: Task) -> ModuleType:
     family = task.metadata.get("source")
     if not isinstance(family, str) or not family.replace("-", "").isalnum():
         raise LookupError(f"task {task.id!r} names no puzzle family in metadata['source']")
+    from rlvr.tasks.logic.rules import family_rules
+
     try:
-        return importlib.import_module(f"{PACKAGE}.{family.replace('-', '_')}")
+        return family_rules(family)
     except ImportError:
         raise LookupError(f"task {task.id!r}: no puzzle family {family!r} in {PACKAGE}") from None
 
@@ -42,6 +47,23 @@ def extract_puzzle_answer(completion: str) -> tuple[str | None, list[str]]:
             return candidates[-1], candidates
     code = fenced_code(text)
     return (code, [code]) if code is not None else (None, [])
+
+
+def _solves(rules: ModuleType, task: Task, answer: str) -> bool:
+    from rlvr.tasks.logic.rules import AnswerFormatError
+
+    try:
+        return bool(rules.check(task, answer).solved)
+    except AnswerFormatError:
+        return False
+
+
+def _above_trivial(rules: ModuleType, task: Task, fraction: float) -> float:
+    """Graded credit: how far ``fraction`` lies from the trivial answers' towards 1."""
+    from rlvr.tasks.logic.rules import trivial_fraction
+
+    floor = trivial_fraction(rules, task)
+    return max(0.0, (fraction - floor) / (1.0 - floor))
 
 
 class RuleVerifier(BaseVerifier):
@@ -76,7 +98,9 @@ class RuleVerifier(BaseVerifier):
             result = rules.check(task, answer)
         except AnswerFormatError as exc:
             return Verdict.failure("no_answer", f"could not read the answer: {exc}", answer=answer)
-        reward = result.satisfied / result.total if self.graded else float(result.solved)
+        reward = float(result.solved)
+        if self.graded and not result.solved:
+            reward = _above_trivial(rules, task, result.satisfied / result.total)
         return Verdict(
             reward=reward,
             correct=result.solved,
@@ -90,12 +114,16 @@ class RuleVerifier(BaseVerifier):
 
     def known_bad_completions(self, task: Task) -> dict[str, str]:
         bad = super().known_bad_completions(task)
-        reference = family_module(task).reference(task)
+        rules = family_module(task)
+        mutations = rules.mutations(task)
         bad["echo_in_tags"] = f"<answer>{task.prompt}</answer>"
-        for name, answer in family_module(task).mutations(task).items():
+        for name, answer in mutations.items():
             bad[f"mutated_{name}"] = f"<answer>\n{answer}\n</answer>"
+        for name, answer in rules.trivial_answers(task).items():
+            if not _solves(rules, task, answer):  # a generated puzzle is never solved by one
+                bad[f"trivial_{name}"] = f"<answer>\n{answer}\n</answer>"
         bad["two_answers"] = (
-            f"<answer>{reference}</answer> or maybe "
-            f"<answer>{next(iter(family_module(task).mutations(task).values()))}</answer>"
+            f"<answer>{rules.reference(task)}</answer> or maybe "
+            f"<answer>{next(iter(mutations.values()))}</answer>"
         )
         return bad

@@ -32,8 +32,8 @@ from fractions import Fraction
 from itertools import combinations, permutations
 from typing import ClassVar, NamedTuple
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 MAX_EXPRESSION_CHARS = 500
@@ -125,7 +125,7 @@ def two_number_values(numbers: list[int]) -> set[Fraction]:
     return values
 
 
-class CountdownSource(ProceduralSource):
+class CountdownSource(PuzzleSource):
     """24-game hands (levels 1-2) and countdown rounds (levels 3-5); all solvable."""
 
     family: ClassVar[str] = "countdown"
@@ -273,3 +273,13 @@ def mutations(task: Task) -> dict[str, str]:
         wrong = (a for a in answers if a not in found.values() and not check(task, a).solved)
         found[name] = next(wrong, "")
     return {name: answer for name, answer in found.items() if answer}
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning expressions: all the numbers added, all multiplied, the target on its own."""
+    numbers = [str(n) for n in task.metadata["numbers"]]
+    return {
+        "sum_all": " + ".join(numbers),
+        "product_all": " * ".join(numbers),
+        "target_only": str(task.metadata["target"]),
+    }

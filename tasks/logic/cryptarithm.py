@@ -35,8 +35,14 @@ import re
 import string
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, read_entries, shorten
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import (
+    AnswerFormatError,
+    PuzzleSource,
+    RuleResult,
+    read_entries,
+    shorten,
+)
 from rlvr.types import Task
 
 LEVELS = {1: (2, 3, 5), 2: (2, 4, 7), 3: (3, 4, 8), 4: (3, 5, 9), 5: (4, 6, 10)}
@@ -86,7 +92,7 @@ def render(values: dict[str, int]) -> str:
     return ", ".join(f"{letter}={values[letter]}" for letter in sorted(values))
 
 
-class CryptarithmSource(ProceduralSource):
+class CryptarithmSource(PuzzleSource):
     """Letter additions built from a planted solution (any valid assignment is accepted)."""
 
     family: ClassVar[str] = "cryptarithm"
@@ -122,6 +128,9 @@ class CryptarithmSource(ProceduralSource):
                 "solution": dict(zip(names, values, strict=True)),
             },
         )
+
+    def accept(self, task: Task) -> bool:
+        return not _trivially_solved(task)
 
 
 def _picks(rng: random.Random, symbols: tuple[bytes, bytes], n: int) -> bytes:
@@ -211,3 +220,57 @@ def mutations(task: Task) -> dict[str, str]:
         if values and not check(task, answer).solved:
             found[label] = answer
     return found
+
+
+def _trivial_digits(task: Task) -> tuple[str, dict[str, str]]:
+    """The puzzle's letters in alphabetical order, and the digit of each under every trivial
+    assignment: every letter 1, or distinct digits in alphabetical order (up or down; ten
+    letters need 0 too, which goes to the first letter that leads no word)."""
+    words = [*task.metadata["addends"], task.metadata["total"]]
+    letters = "".join(letters_of(words))
+    leads = {word[0] for word in words if len(word) > 1}
+    spare = next(letter for letter in letters if letter not in leads)
+
+    def in_order(digits: str) -> str:
+        if len(letters) < 10:
+            return digits[: len(letters)]
+        at = letters.index(spare)
+        return digits[:at] + "0" + digits[at:]
+
+    return letters, {
+        "all_ones": "1" * len(letters),
+        "ascending": in_order("123456789"),
+        "descending": in_order("987654321"),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning assignments: every letter 1, or distinct digits in alphabetical order."""
+    letters, assignments = _trivial_digits(task)
+    return {
+        name: render(dict(zip(letters, map(int, digits), strict=True)))
+        for name, digits in assignments.items()
+    }
+
+
+def _trivially_solved(task: Task) -> bool:
+    """Whether a trivial answer solves ``task`` (the source's test, fast). Every letter 1
+    repeats a digit, and the ordered assignments have distinct digits and no leading zero, so
+    only their sums need checking; with fewer than ten letters a letter's digit is its rank
+    (up or down), and the units column rules most puzzles out first."""
+    addends: list[str] = task.metadata["addends"]
+    total: str = task.metadata["total"]
+    letters = "".join(letters_of([*addends, total]))
+    if len(letters) < 10:
+        rank = {letter: i for i, letter in enumerate(letters)}
+        units, unit = [rank[word[-1]] for word in addends], rank[total[-1]]
+        up = (sum(units) + len(units) - unit - 1) % 10 == 0
+        down = (9 * len(units) - sum(units) - 9 + unit) % 10 == 0
+        if not (up or down):
+            return False
+    _, assignments = _trivial_digits(task)
+    for name in ("ascending", "descending"):
+        table = str.maketrans(letters, assignments[name])
+        if sum(int(word.translate(table)) for word in addends) == int(total.translate(table)):
+            return True
+    return False

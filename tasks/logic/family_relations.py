@@ -27,8 +27,8 @@ import string
 from bisect import bisect_right
 from typing import ClassVar, NamedTuple
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 # fmt: off
@@ -344,7 +344,7 @@ class Tree:
         ]
 
 
-class FamilyRelationsSource(ProceduralSource):
+class FamilyRelationsSource(PuzzleSource):
     """A family tree in sentences and a question with exactly one relation word as the answer."""
 
     family: ClassVar[str] = "family-relations"
@@ -415,3 +415,9 @@ def mutations(task: Task) -> dict[str, str]:
     kind, sex = next((k, pair.index(word)) for k, pair in WORDS.items() if word in pair)
     flipped = WORDS[kind][1 - sex] if kind != "cousin" else WORDS["auncle"][sex]
     return {"gender_flipped": flipped, "inverse": WORDS[INVERSE[kind]][sex]}
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """None: the answer is one word of the vocabulary, and any fixed word is right on the
+    questions whose relation it names (graded credit is pass/fail: one rule)."""
+    return {}

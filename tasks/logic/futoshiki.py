@@ -28,8 +28,8 @@ import random
 from functools import cache
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import RuleResult, parse_grid, read_number_cell
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import PuzzleSource, RuleResult, parse_grid, read_number_cell
 from rlvr.types import Task
 
 LEVELS = {1: (4, 2, 3), 2: (5, 2, 6), 3: (6, 2, 9), 4: (7, 5, 24), 5: (7, 0, 0)}
@@ -202,7 +202,7 @@ def _name(cell: int, n: int) -> str:
     return f"R{cell // n + 1}C{cell % n + 1}"
 
 
-class FutoshikiSource(ProceduralSource):
+class FutoshikiSource(PuzzleSource):
     """Futoshiki puzzles of 4x4 to 7x7 with exactly one solution each."""
 
     family: ClassVar[str] = "futoshiki"
@@ -288,3 +288,17 @@ def mutations(task: Task) -> dict[str, str]:
     if givens:
         near_misses["given_changed"] = changed(givens[0][0], givens[0][1])
     return near_misses
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning grids: only the givens, and fixed cyclic Latin squares that ignore the clues."""
+    n: int = task.metadata["n"]
+    shown: list[list[int | str]] = [["."] * n for _ in range(n)]
+    for r, c, v in task.metadata["givens"]:
+        shown[r][c] = v
+    return {
+        "givens_only": show(shown),
+        "cyclic": show([[(r + c) % n + 1 for c in range(n)] for r in range(n)]),
+        "cyclic_reversed": show([[(c - r) % n + 1 for c in range(n)] for r in range(n)]),
+        "cyclic_descending": show([[n - (r + c) % n for c in range(n)] for r in range(n)]),
+    }

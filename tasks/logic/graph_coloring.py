@@ -27,8 +27,14 @@ import string
 from functools import cache
 from typing import ClassVar, NamedTuple
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, read_entries, read_int
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import (
+    AnswerFormatError,
+    PuzzleSource,
+    RuleResult,
+    read_entries,
+    read_int,
+)
 from rlvr.types import Task
 
 LEVELS = {1: (5, 3, 6), 2: (7, 3, 11), 3: (9, 3, 16), 4: (10, 4, 24), 5: (12, 4, 32)}
@@ -72,7 +78,7 @@ def render(colours: list[int]) -> str:
     return ", ".join(f"{LETTERS[v]}: {c}" for v, c in enumerate(colours))
 
 
-class GraphColoringSource(ProceduralSource):
+class GraphColoringSource(PuzzleSource):
     """Graphs with a planted k-colouring (k = 3 or 4); any proper colouring is accepted."""
 
     family: ClassVar[str] = "graph-coloring"
@@ -80,19 +86,9 @@ class GraphColoringSource(ProceduralSource):
     def generate(self, rng: random.Random, difficulty: int) -> Problem:
         n, k, m = LEVELS[difficulty]
         table = _tables(n, k)
-        draw = rng.random  # int(draw() * n) is uniform on range(n), as in random.shuffle
-        classes = table.balanced[:]
-        for i in range(n - 1, 0, -1):  # Fisher-Yates: a random balanced colouring
-            j = int(draw() * (i + 1))
-            classes[i], classes[j] = classes[j], classes[i]
-        # selection sampling: m of the candidate edges (ends of different colours), in order
-        left, need, edges = table.candidates, min(m, table.candidates), []
-        for pair in table.pairs:
-            if classes[pair[0]] != classes[pair[1]]:
-                if draw() * left < need:
-                    edges.append(pair)
-                    need -= 1
-                left -= 1
+        classes, edges = _draw_graph(rng, table, m)
+        while _trivially_coloured(n, k, edges):  # drawn again here: cheaper than accept()
+            classes, edges = _draw_graph(rng, table, m)
         solution = [colour + 1 for colour in classes]
         names = ", ".join([table.pair_names[pair] for pair in edges])
         return Problem(
@@ -105,6 +101,29 @@ class GraphColoringSource(ProceduralSource):
                 "solution": solution,
             },
         )
+
+    def accept(self, task: Task) -> bool:
+        return True  # generate() already drew again when a trivial colouring was proper
+
+
+def _draw_graph(
+    rng: random.Random, table: _Tables, m: int
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """A random balanced colouring and ``m`` random edges between vertices it colours apart."""
+    draw = rng.random  # int(draw() * n) is uniform on range(n), as in random.shuffle
+    classes = table.balanced[:]
+    for i in range(len(classes) - 1, 0, -1):  # Fisher-Yates: a random balanced colouring
+        j = int(draw() * (i + 1))
+        classes[i], classes[j] = classes[j], classes[i]
+    # selection sampling: m of the candidate edges (ends of different colours), in order
+    left, need, edges = table.candidates, min(m, table.candidates), []
+    for pair in table.pairs:
+        if classes[pair[0]] != classes[pair[1]]:
+            if draw() * left < need:
+                edges.append(pair)
+                need -= 1
+            left -= 1
+    return classes, edges
 
 
 class _Tables(NamedTuple):
@@ -175,3 +194,34 @@ def mutations(task: Task) -> dict[str, str]:
         "colour_out_of_range": render(out_of_range),
         "vertex_missing": render(solution).rsplit(", ", 1)[0],
     }
+
+
+def _trivial_colourings(task: Task) -> dict[str, list[int]]:
+    """One colour everywhere, colours in turn, colours in blocks."""
+    return _colourings(task.metadata["vertices"], task.metadata["colours"])
+
+
+@cache
+def _colourings(n: int, k: int) -> dict[str, list[int]]:
+    size = -(-n // k)
+    return {
+        "one_colour": [1] * n,
+        "cyclic": [v % k + 1 for v in range(n)],
+        "blocks": [v // size + 1 for v in range(n)],
+    }
+
+
+def _trivially_coloured(n: int, k: int, edges: list[tuple[int, int]]) -> bool:
+    """Whether one of the trivial colourings is proper on ``edges``."""
+    for colours in _colourings(n, k).values():
+        for u, v in edges:
+            if colours[u] == colours[v]:
+                break
+        else:
+            return True
+    return False
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning colourings: one colour everywhere, colours in turn, colours in blocks."""
+    return {name: render(colours) for name, colours in _trivial_colourings(task).items()}

@@ -29,8 +29,8 @@ import random
 import re
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 LEVELS = {1: (3, False), 2: (4, False), 3: (5, True), 4: (6, True), 5: (7, True)}
@@ -84,7 +84,7 @@ def render(moves: list[list[int]]) -> str:
     return "\n".join(f"{a + 1} -> {b + 1}" for a, b in moves)
 
 
-class HanoiSource(ProceduralSource):
+class HanoiSource(PuzzleSource):
     """Towers of Hanoi from a tower or a scattered legal position; only optimal answers pass."""
 
     family: ClassVar[str] = "hanoi"  # the module name: the logic verifier imports it by family
@@ -105,6 +105,11 @@ class HanoiSource(ProceduralSource):
             render(moves),
             {"position": position, "target": target, "optimum": len(moves)},
         )
+
+    def accept(self, task: Task) -> bool:
+        # a trivial answer never solves: it moves only the smallest disk, and the largest must move
+        # (the target is never its peg)
+        return True
 
 
 def parse_moves(text: str) -> list[tuple[int, int]]:
@@ -166,3 +171,12 @@ def mutations(task: Task) -> dict[str, str]:
         "last_move_dropped": render(moves[:-1]),
         "detour": render(detour),
     }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning moves: the smallest disk moved once, or to and fro as often as the optimum."""
+    small = task.metadata["position"][0]
+    spare = (small + 1) % 3
+    there, back = [small, spare], [spare, small]
+    shuttle = [back if i % 2 else there for i in range(task.metadata["optimum"])]
+    return {"one_move": render([there]), "shuttle_smallest": render(shuttle)}

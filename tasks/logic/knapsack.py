@@ -25,8 +25,8 @@ import random
 import re
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 LEVELS = {1: (5, 10, 10), 2: (7, 12, 15), 3: (9, 15, 20), 4: (12, 20, 30), 5: (15, 25, 40)}
@@ -58,7 +58,7 @@ def optimum(weights: list[int], values: list[int], capacity: int) -> tuple[int, 
     return best[capacity], sorted(chosen)
 
 
-class KnapsackSource(ProceduralSource):
+class KnapsackSource(PuzzleSource):
     """Random 0/1 knapsack instances with a dynamic-programming optimum."""
 
     family: ClassVar[str] = "knapsack"
@@ -139,3 +139,9 @@ def mutations(task: Task) -> dict[str, str]:
                 out["item_swapped"] = render(swapped)
                 return out
     return out
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning selections: the first item alone, the last item alone, every item."""
+    n = len(task.metadata["weights"])
+    return {"first_item": "1", "last_item": str(n), "all_items": render(list(range(n)))}

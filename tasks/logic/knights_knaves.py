@@ -23,8 +23,8 @@ import random
 import re
 from typing import Any, ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 # fmt: off
@@ -122,7 +122,7 @@ def render(expr: list[Any], speaker: int, names: list[str]) -> str:
     return f"{', '.join(parts[:-1])} {op} {parts[-1]}"
 
 
-class KnightsKnavesSource(ProceduralSource):
+class KnightsKnavesSource(PuzzleSource):
     """Knights-and-knaves puzzles with exactly one consistent assignment."""
 
     family: ClassVar[str] = "knights-knaves"
@@ -236,4 +236,13 @@ def mutations(task: Task) -> dict[str, str]:
         "first_flipped": first,
         "last_flipped": last,
         "all_flipped": _render_answer(names, [not k for k in knight]),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning assignments: everyone a knight, everyone a knave."""
+    names = task.metadata["names"]
+    return {
+        "all_knights": _render_answer(names, [True] * len(names)),
+        "all_knaves": _render_answer(names, [False] * len(names)),
     }

@@ -31,8 +31,8 @@ import re
 from functools import cache
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 LEVELS = {1: (5, 4, 3), 2: (6, 6, 6), 3: (7, 9, 10), 4: (8, 12, 16), 5: (9, 16, 24)}
@@ -150,7 +150,7 @@ def show(pairs) -> str:
     return ", ".join(f"({r + 1}, {c + 1})" for r, c in sorted(pairs))
 
 
-class MinesweeperSource(ProceduralSource):
+class MinesweeperSource(PuzzleSource):
     """Minesweeper boards of 5x5 to 9x9 whose hidden mines can all be deduced."""
 
     family: ClassVar[str] = "minesweeper"
@@ -228,4 +228,17 @@ def mutations(task: Task) -> dict[str, str]:
         "mine_added": show([*mines, elsewhere]),
         "mine_moved": show([*mines[1:], elsewhere]),
         "mine_on_number": show([*mines[1:], revealed[0]]),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning mines: every hidden cell, the first or the last, the first as many as stated."""
+    board = [row.split() for row in task.metadata["board"]]
+    hidden = [(r, c) for r, row in enumerate(board) for c, cell in enumerate(row) if cell == HIDDEN]
+    count = next(mines for n, mines, _ in LEVELS.values() if n == task.metadata["n"])  # as stated
+    return {
+        "all_hidden": show(hidden),
+        "first_hidden": show(hidden[:1]),
+        "last_hidden": show(hidden[-1:]),
+        "first_hidden_by_count": show(hidden[:count]),
     }

@@ -23,8 +23,8 @@ from collections import Counter
 from functools import cache
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, parse_grid
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import AnswerFormatError, PuzzleSource, RuleResult, parse_grid
 from rlvr.types import Task
 
 LEVELS = {1: (4, 2), 2: (5, 2), 3: (6, 2), 4: (8, 2), 5: (10, 1)}
@@ -69,7 +69,7 @@ def render(columns: list[int]) -> str:
     return "\n".join("".join("Q" if c == col else "." for c in range(n)) for col in columns)
 
 
-class NQueensSource(ProceduralSource):
+class NQueensSource(PuzzleSource):
     """Partially filled N-queens boards; every puzzle has at least one completion."""
 
     family: ClassVar[str] = "n-queens"
@@ -85,6 +85,10 @@ class NQueensSource(ProceduralSource):
             render(solution),
             {"n": n, "givens": givens, "solution": solution},
         )
+
+    def accept(self, task: Task) -> bool:
+        # a trivial answer never solves: it has fewer than n queens, or n on one diagonal
+        return True
 
 
 def check(task: Task, answer: str) -> RuleResult:
@@ -131,4 +135,22 @@ def mutations(task: Task) -> dict[str, str]:
         "queen_moved": render(moved),
         "queen_removed": emptied(free_row),
         "given_removed": emptied(given_rows[0]),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """No-reasoning boards: empty, only the given queens, a queen on every square of a diagonal."""
+    n: int = task.metadata["n"]
+    givens = {(r, c) for r, c in task.metadata["givens"]}
+
+    def board(queens: set[tuple[int, int]]) -> str:
+        return "\n".join(
+            "".join("Q" if (r, c) in queens else "." for c in range(n)) for r in range(n)
+        )
+
+    return {  # none can solve: too few queens, or n queens sharing one diagonal
+        "empty": board(set()),
+        "givens_only": board(givens),
+        "main_diagonal": board({(i, i) for i in range(n)}),
+        "anti_diagonal": board({(i, n - 1 - i) for i in range(n)}),
     }

@@ -27,8 +27,8 @@ import random
 from functools import cache
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, parse_grid
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import AnswerFormatError, PuzzleSource, RuleResult, parse_grid
 from rlvr.types import Task
 
 LEVELS = {1: (5, 0.6), 2: (6, 0.6), 3: (8, 0.58), 4: (10, 0.58), 5: (12, 0.55)}
@@ -143,7 +143,7 @@ def _clue(runs_: list[int]) -> str:
     return " ".join(map(str, runs_)) or "0"
 
 
-class NonogramSource(ProceduralSource):
+class NonogramSource(PuzzleSource):
     """Square nonograms of 5x5 to 12x12 with exactly one solution each."""
 
     family: ClassVar[str] = "nonogram"
@@ -205,3 +205,20 @@ def mutations(task: Task) -> dict[str, str]:
             lines[k][a], lines[k][b] = False, True
             near_misses[name] = render(list(zip(*lines, strict=True)) if transpose else lines)
     return near_misses
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """Blank and full grids, and every row (or column) packed to one edge, ignoring the others."""
+    n: int = task.metadata["n"]
+
+    def packed(clue: list[int]) -> list[bool]:
+        cells = [cell for run in clue for cell in [True] * run + [False]]
+        return (cells + [False] * n)[:n]
+
+    columns = [packed(clue) for clue in task.metadata["col_clues"]]
+    return {
+        "blank": render([[False] * n for _ in range(n)]),
+        "full": render([[True] * n for _ in range(n)]),
+        "rows_packed_left": render([packed(clue) for clue in task.metadata["row_clues"]]),
+        "columns_packed_top": render([list(row) for row in zip(*columns, strict=True)]),
+    }

@@ -1,11 +1,19 @@
-"""What a family's rules return, and small parsers shared by puzzle answer formats."""
+"""What a family's rules return, the source every family's generator builds on, and small
+parsers shared by puzzle answer formats."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+
+from rlvr.tasks.base import ProceduralSource
+from rlvr.types import Task
 
 MAX_ANSWER_CHARS = 20_000
+PACKAGE = "rlvr.tasks.logic"
 
 
 class AnswerFormatError(ValueError):
@@ -36,6 +44,42 @@ class RuleResult:
     def all_or_nothing(cls, broken: str | None) -> RuleResult:
         """A single pass/fail constraint: ``broken`` is the rule it breaks, or ``None``."""
         return cls(0, 1, broken) if broken else cls(1, 1, "")
+
+
+@cache
+def family_rules(family: str) -> ModuleType:
+    """The rules module of a puzzle family (``n-queens`` -> :mod:`rlvr.tasks.logic.n_queens`)."""
+    return importlib.import_module(f"{PACKAGE}.{family.replace('-', '_')}")
+
+
+def trivial_results(rules: ModuleType, task: Task) -> list[RuleResult]:
+    """How the family's readable ``trivial_answers`` fare on ``task``."""
+    results = []
+    for answer in rules.trivial_answers(task).values():
+        try:
+            results.append(rules.check(task, answer))
+        except AnswerFormatError:
+            continue
+    return results
+
+
+def trivial_fraction(rules: ModuleType, task: Task) -> float:
+    """The highest fraction of constraints one of the family's trivial answers satisfies without
+    solving the task (graded credit is measured from it)."""
+    fractions = [r.satisfied / r.total for r in trivial_results(rules, task) if not r.solved]
+    return max(fractions, default=0.0)
+
+
+class PuzzleSource(ProceduralSource):
+    """The source of a puzzle family: a drawn puzzle that one of the family's trivial answers
+    solves (every variable true, the people in the listed order, a straight line to the goal)
+    is drawn again, so no answer that takes no reasoning earns a reward. Families with a fast
+    generator override :meth:`accept` with a cheaper equivalent (or draw again inside
+    ``generate``)."""
+
+    def accept(self, task: Task) -> bool:
+        rules = family_rules(self.family)
+        return not any(result.solved for result in trivial_results(rules, task))
 
 
 _CELL = re.compile(r"[A-Za-z0-9.#*_?-]+")

@@ -28,9 +28,10 @@ import random
 import re
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
+from rlvr.tasks.base import Problem
 from rlvr.tasks.logic.rules import (
     AnswerFormatError,
+    PuzzleSource,
     RuleResult,
     read_entries,
     read_int,
@@ -99,7 +100,7 @@ def random_formula(rng: random.Random, k: int, n: int, m: int) -> tuple[list[Cla
             return clauses, planted
 
 
-class SatSource(ProceduralSource):
+class SatSource(PuzzleSource):
     """Planted random k-SAT formulas; every formula is satisfiable."""
 
     family: ClassVar[str] = "sat"
@@ -167,4 +168,14 @@ def mutations(task: Task) -> dict[str, str]:
         "variable_flipped": render_assignment(flipped_first),
         "other_variable_flipped": render_assignment(flipped_second),
         "variable_missing": render_assignment(missing),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """Every variable true, every variable false, and alternating values."""
+    n: int = task.metadata["n"]
+    return {
+        "all_true": render_assignment({v: True for v in range(1, n + 1)}),
+        "all_false": render_assignment({v: False for v in range(1, n + 1)}),
+        "alternating": render_assignment({v: v % 2 == 1 for v in range(1, n + 1)}),
     }

@@ -32,9 +32,9 @@ import itertools
 import random
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
+from rlvr.tasks.base import Problem
 from rlvr.tasks.logic.graph_coloring import LETTERS, parse_labelled_ints
-from rlvr.tasks.logic.rules import RuleResult
+from rlvr.tasks.logic.rules import PuzzleSource, RuleResult
 from rlvr.types import Task
 
 LEVELS = {1: (4, 3, 0, 5), 2: (6, 6, 0, 6), 3: (8, 9, 0, 8), 4: (10, 12, 2, 9), 5: (12, 15, 3, 9)}
@@ -85,7 +85,7 @@ def render(starts: list[int]) -> str:
     return ", ".join(f"{LETTERS[t]}: {s}" for t, s in enumerate(starts))
 
 
-class SchedulingSource(ProceduralSource):
+class SchedulingSource(PuzzleSource):
     """Precedence-constrained tasks (plus non-overlap pairs at levels 4-5) with a known optimum."""
 
     family: ClassVar[str] = "scheduling"
@@ -172,4 +172,22 @@ def mutations(task: Task) -> dict[str, str]:
         "before_prerequisite": render(early),
         "finishes_late": render(late),
         "task_missing": render(starts).rsplit(", ", 1)[0],
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """Every task at time 0, and the tasks one after another in the given (or reverse) order."""
+    durations: list[int] = task.metadata["durations"]
+    n = len(durations)
+
+    def one_after_another(order: list[int]) -> str:
+        starts, time = [0] * n, 0
+        for t in order:
+            starts[t], time = time, time + durations[t]
+        return render(starts)
+
+    return {
+        "all_at_zero": render([0] * n),
+        "one_after_another": one_after_another(list(range(n))),
+        "one_after_another_reversed": one_after_another(list(range(n - 1, -1, -1))),
     }

@@ -30,8 +30,8 @@ import re
 from itertools import permutations
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import AnswerFormatError, RuleResult, parse_items
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import AnswerFormatError, PuzzleSource, RuleResult, parse_items
 from rlvr.types import Task
 
 NAMES = ("Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy")
@@ -125,7 +125,7 @@ def true_clues(
     return pool
 
 
-class SeatingSource(ProceduralSource):
+class SeatingSource(PuzzleSource):
     """Seating puzzles with exactly one solution and no redundant clue."""
 
     family: ClassVar[str] = "seating"
@@ -235,4 +235,13 @@ def mutations(task: Task) -> dict[str, str]:
         "neighbours_swapped": ", ".join(neighbours),
         "ends_swapped": ", ".join(ends),
         "person_missing": ", ".join(order[:-1]),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """Everyone in the order the prompt lists them, and in reverse."""
+    people: list[str] = task.metadata["people"]
+    return {
+        "listed_order": ", ".join(people),
+        "reversed_order": ", ".join(reversed(people)),
     }

@@ -29,8 +29,8 @@ import re
 from functools import cache
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 LEVELS = {1: (5, 5, 8), 2: (6, 6, 9), 3: (8, 8, 10), 4: (10, 10, 11), 5: (12, 12, 12)}
@@ -121,7 +121,7 @@ def walk_back(layers: list[int], goal: int, distance: int, cols: int) -> list[st
     return moves
 
 
-class ShortestPathSource(ProceduralSource):
+class ShortestPathSource(PuzzleSource):
     """Random grid mazes with a reachable goal; any shortest path is accepted."""
 
     family: ClassVar[str] = "shortest-path"
@@ -129,20 +129,23 @@ class ShortestPathSource(ProceduralSource):
     def generate(self, rng: random.Random, difficulty: int) -> Problem:
         rows, cols, walls = LEVELS[difficulty]
         size = rows * cols
-        while True:
-            start = rng.randrange(size)
-            open_cells = ~random_mask(rng, size, walls) | 1 << start
-            layers = bfs_layers(open_cells, start, rows, cols)
-            if len(layers) > (rows + cols) // 2:
+        while True:  # drawn again here when the straight line is a shortest path (see accept)
+            while True:
+                start = rng.randrange(size)
+                open_cells = ~random_mask(rng, size, walls) | 1 << start
+                layers = bfs_layers(open_cells, start, rows, cols)
+                if len(layers) > (rows + cols) // 2:
+                    break
+            far = (2 * len(layers)) // 3
+            goals = 0
+            for layer in layers[far:]:
+                goals |= layer
+            for _ in range(rng.randrange(goals.bit_count())):  # a uniform choice of goal
+                goals &= goals - 1
+            goal = (goals & -goals).bit_length() - 1
+            distance = next(d for d in range(far, len(layers)) if layers[d] >> goal & 1)
+            if not _straight_is_shortest(open_cells, start, goal, distance, cols):
                 break
-        far = (2 * len(layers)) // 3
-        goals = 0
-        for layer in layers[far:]:
-            goals |= layer
-        for _ in range(rng.randrange(goals.bit_count())):  # a uniform choice among the goals
-            goals &= goals - 1
-        goal = (goals & -goals).bit_length() - 1
-        distance = next(d for d in range(far, len(layers)) if layers[d] >> goal & 1)
         row_text, row_mask = spaced_rows(cols), (1 << cols) - 1
         maze = "\n".join([row_text[open_cells >> r & row_mask] for r in range(0, size, cols)])
         # cell i is character 2 * i of the maze: each row is 2 * cols characters with its "\n"
@@ -152,6 +155,23 @@ class ShortestPathSource(ProceduralSource):
         grid = [cells[i : i + cols] for i in range(0, size, cols)]
         path = " ".join(walk_back(layers, goal, distance, cols))
         return Problem(PROMPT.format(maze=maze), path, {"grid": grid, "distance": distance})
+
+    def accept(self, task: Task) -> bool:
+        # generate() already drew again when the straight line (vertical, then horizontal) is a
+        # shortest path; the other trivial answers stay on S and a neighbour of it, and G is at
+        # least (2 * len(layers)) // 3 >= 2 moves away
+        return True
+
+
+def _straight_is_shortest(open_cells: int, start: int, goal: int, distance: int, cols: int) -> bool:
+    """Whether walking from ``start`` straight down or up to ``goal``'s row, then along it, is a
+    shortest path (cells as bit indices ``row * cols + column`` of ``open_cells``)."""
+    (r, c), (gr, gc) = divmod(start, cols), divmod(goal, cols)
+    if distance != abs(gr - r) + abs(gc - c):
+        return False
+    cells = [row * cols + c for row in range(min(r, gr), max(r, gr) + 1)]
+    cells += [gr * cols + col for col in range(min(c, gc), max(c, gc) + 1)]
+    return all(open_cells >> cell & 1 for cell in cells)
 
 
 def parse_moves(text: str) -> list[str]:
@@ -173,13 +193,18 @@ def parse_moves(text: str) -> list[str]:
 
 
 def find(grid: list[str], mark: str) -> tuple[int, int]:
-    return next((r, row.index(mark)) for r, row in enumerate(grid) if mark in row)
+    """``(row, column)`` of ``mark`` in the grid (rows of equal length)."""
+    return divmod("".join(grid).index(mark), len(grid[0]))
 
 
 def check(task: Task, answer: str) -> RuleResult:
     """Three constraints: every move lands on an open cell, the path ends on G, it is shortest."""
+    return _judge(task, parse_moves(answer))
+
+
+def _judge(task: Task, moves: list[str]) -> RuleResult:
+    """The three constraints of :func:`check` on moves already read."""
     grid: list[str] = task.metadata["grid"]
-    moves = parse_moves(answer)
     (r, c), goal = find(grid, "S"), find(grid, "G")
     broken = []
     for number, move in enumerate(moves, 1):
@@ -212,3 +237,28 @@ def mutations(task: Task) -> dict[str, str]:
         "move_dropped": " ".join(moves[:-1]) or OPPOSITE[moves[0]],
         "detour": " ".join(detour),
     }
+
+
+def _trivial_moves(task: Task) -> dict[str, list[str]]:
+    """One step onto an open cell, straight at G through any walls, and pacing to and fro."""
+    grid: list[str] = task.metadata["grid"]
+    (r, c), (gr, gc) = find(grid, "S"), find(grid, "G")
+    step = next(
+        move
+        for move, (dr, dc) in STEPS.items()
+        if 0 <= r + dr < len(grid) and 0 <= c + dc < len(grid[0]) and grid[r + dr][c + dc] != "#"
+    )
+    vertical = ["D" if gr > r else "U"] * abs(gr - r)
+    horizontal = ["R" if gc > c else "L"] * abs(gc - c)
+    # as many moves as the straight line, each on an open cell, back and forth beside S
+    pacing = [step if i % 2 == 0 else OPPOSITE[step] for i in range(len(vertical + horizontal))]
+    return {
+        "one_open_step": [step],
+        "straight_to_goal": vertical + horizontal,
+        "back_and_forth": pacing,
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """One step onto an open cell, straight at G through any walls, and pacing to and fro."""
+    return {name: " ".join(moves) for name, moves in _trivial_moves(task).items()}

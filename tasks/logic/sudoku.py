@@ -25,8 +25,8 @@ import random
 from functools import cache
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import RuleResult, parse_grid, read_number_cell
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import PuzzleSource, RuleResult, parse_grid, read_number_cell
 from rlvr.types import Task
 
 LEVELS = {1: (4, 2, 2, 8), 2: (4, 2, 2, 5), 3: (6, 2, 3, 15), 4: (9, 3, 3, 36), 5: (9, 3, 3, 27)}
@@ -195,7 +195,7 @@ def render(grid: list[list[int]]) -> str:
     return "\n".join(" ".join(str(d) if d else "." for d in row) for row in grid)
 
 
-class SudokuSource(ProceduralSource):
+class SudokuSource(PuzzleSource):
     """Sudoku puzzles of 4x4, 6x6 and 9x9 with exactly one solution each."""
 
     family: ClassVar[str] = "sudoku"
@@ -262,4 +262,24 @@ def mutations(task: Task) -> dict[str, str]:
         "cell_changed": changed(*free[0]),
         "cells_swapped": render(swapped),
         "given_changed": changed(*given[0]),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """The givens alone, and the givens with each row's (column's) missing digits in order."""
+    puzzle: list[list[int]] = task.metadata["puzzle"]
+    n = len(puzzle)
+
+    def completed(lines: list[list[int]]) -> list[list[int]]:
+        out = []
+        for line in lines:
+            missing = iter(sorted(set(range(1, n + 1)) - set(line)))
+            out.append([d or next(missing) for d in line])
+        return out
+
+    columns = completed([list(col) for col in zip(*puzzle, strict=True)])
+    return {
+        "givens_only": render(puzzle),
+        "rows_completed": render(completed(puzzle)),
+        "columns_completed": render([list(row) for row in zip(*columns, strict=True)]),
     }

