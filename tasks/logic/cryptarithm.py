@@ -228,13 +228,12 @@ def _trivial_digits(task: Task) -> tuple[str, dict[str, str]]:
     letters need 0 too, which goes to the first letter that leads no word)."""
     words = [*task.metadata["addends"], task.metadata["total"]]
     letters = "".join(letters_of(words))
-    leads = {word[0] for word in words if len(word) > 1}
-    spare = next(letter for letter in letters if letter not in leads)
 
     def in_order(digits: str) -> str:
         if len(letters) < 10:
             return digits[: len(letters)]
-        at = letters.index(spare)
+        leads = {word[0] for word in words if len(word) > 1}  # at most five of the ten
+        at = next(i for i, letter in enumerate(letters) if letter not in leads)
         return digits[:at] + "0" + digits[at:]
 
     return letters, {

@@ -144,7 +144,7 @@ class ShortestPathSource(PuzzleSource):
                 goals &= goals - 1
             goal = (goals & -goals).bit_length() - 1
             distance = next(d for d in range(far, len(layers)) if layers[d] >> goal & 1)
-            if not _straight_is_shortest(open_cells, start, goal, distance, cols):
+            if not _straight_is_shortest(open_cells, start, goal, distance, rows, cols):
                 break
         row_text, row_mask = spaced_rows(cols), (1 << cols) - 1
         maze = "\n".join([row_text[open_cells >> r & row_mask] for r in range(0, size, cols)])
@@ -163,15 +163,24 @@ class ShortestPathSource(PuzzleSource):
         return True
 
 
-def _straight_is_shortest(open_cells: int, start: int, goal: int, distance: int, cols: int) -> bool:
+def _straight_is_shortest(
+    open_cells: int, start: int, goal: int, distance: int, rows: int, cols: int
+) -> bool:
     """Whether walking from ``start`` straight down or up to ``goal``'s row, then along it, is a
     shortest path (cells as bit indices ``row * cols + column`` of ``open_cells``)."""
     (r, c), (gr, gc) = divmod(start, cols), divmod(goal, cols)
     if distance != abs(gr - r) + abs(gc - c):
         return False
-    cells = [row * cols + c for row in range(min(r, gr), max(r, gr) + 1)]
-    cells += [gr * cols + col for col in range(min(c, gc), max(c, gc) + 1)]
-    return all(open_cells >> cell & 1 for cell in cells)
+    low, high = min(r, gr), max(r, gr)
+    down = column_masks(rows, cols)[c] & ((1 << (high + 1) * cols) - (1 << low * cols))
+    along = ((1 << abs(gc - c) + 1) - 1) << gr * cols + min(c, gc)
+    return not (down | along) & ~open_cells
+
+
+@cache
+def column_masks(rows: int, cols: int) -> list[int]:
+    """``masks[c]``: the cells of column ``c``."""
+    return [sum(1 << r * cols + c for r in range(rows)) for c in range(cols)]
 
 
 def parse_moves(text: str) -> list[str]:

@@ -212,6 +212,15 @@ def test_a_hand_made_cryptarithm_solved_by_ascending_digits_is_rejected():
     assert not cryptarithm.CryptarithmSource(seed=0).accept(task)
 
 
+def test_a_cryptarithm_whose_every_letter_leads_a_word_has_trivial_answers():
+    task = cryptarithm.CryptarithmSource(seed=1, difficulty=3)[8865]  # IDDY + YIDD + XDDI = DYXII
+    words = [*task.metadata["addends"], task.metadata["total"]]
+    assert {word[0] for word in words} == set("".join(words))
+    trivial = cryptarithm.trivial_answers(task)
+    assert trivial["ascending"] == "D=1, I=2, X=3, Y=4"
+    assert not any(result.solved for result in trivial_results(cryptarithm, task))
+
+
 @pytest.mark.parametrize("difficulty", LEVELS)
 def test_graph_colouring_draws_again_while_a_trivial_colouring_is_proper(difficulty):
     n, k, m = graph_coloring.LEVELS[difficulty]
@@ -255,7 +264,7 @@ def test_shortest_path_draws_again_while_the_straight_line_is_shortest(difficult
         metadata = {"grid": ["".join(row) for row in marked], "distance": distance}
         task = Task(id=str(index), prompt="p", answer="", metadata=metadata)
         generic = any(result.solved for result in trivial_results(shortest_path, task))
-        found = shortest_path._straight_is_shortest(open_cells, start, goal, distance, cols)
+        found = shortest_path._straight_is_shortest(open_cells, start, goal, distance, rows, cols)
         assert found is generic, metadata
         straight += generic
     assert straight >= 10
