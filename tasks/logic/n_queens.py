@@ -92,7 +92,9 @@ class NQueensSource(PuzzleSource):
 
 
 def check(task: Task, answer: str) -> RuleResult:
-    """One constraint per given queen, row, column and diagonal line."""
+    """One constraint per given queen (kept), per column (exactly one queen) and per row
+    (exactly one queen, sharing no diagonal with another), so a queen that attacks others along a
+    diagonal breaks its row: a full diagonal of queens breaks every row."""
     n: int = task.metadata["n"]
     grid = parse_grid(answer.upper(), n, n, what="board")
     if any(cell not in ("Q", ".") for row in grid for cell in row):
@@ -101,17 +103,19 @@ def check(task: Task, answer: str) -> RuleResult:
     rows, cols = Counter(r for r, _ in queens), Counter(c for _, c in queens)
     diagonals, anti = Counter(r - c for r, c in queens), Counter(r + c for r, c in queens)
     broken = [
-        *(
-            f"the given queen at row {r + 1} column {c + 1} is missing"
-            for r, c in task.metadata["givens"]
-            if grid[r][c] != "Q"
-        ),
-        *(f"row {r + 1} has {rows[r]} queens instead of 1" for r in range(n) if rows[r] != 1),
-        *(f"column {c + 1} has {cols[c]} queens instead of 1" for c in range(n) if cols[c] != 1),
-        *("two queens share a diagonal" for count in diagonals.values() if count > 1),
-        *("two queens share an anti-diagonal" for count in anti.values() if count > 1),
+        f"the given queen at row {r + 1} column {c + 1} is missing"
+        for r, c in task.metadata["givens"]
+        if grid[r][c] != "Q"
     ]
-    total = len(task.metadata["givens"]) + 2 * n + 2 * (2 * n - 1)
+    for r in range(n):
+        if rows[r] != 1:
+            broken.append(f"row {r + 1} has {rows[r]} queens instead of 1")
+        elif diagonals[r - (c := grid[r].index("Q"))] > 1 or anti[r + c] > 1:
+            broken.append(f"the queen in row {r + 1} shares a diagonal with another queen")
+    broken += [
+        f"column {c + 1} has {cols[c]} queens instead of 1" for c in range(n) if cols[c] != 1
+    ]
+    total = len(task.metadata["givens"]) + 2 * n
     return RuleResult(total - len(broken), total, broken[0] if broken else "")
 
 

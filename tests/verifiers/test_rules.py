@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from rlvr.tasks.logic import n_queens
 from rlvr.tasks.logic.n_queens import NQueensSource, mutations, reference
 from rlvr.types import Task
 from rlvr.verifiers.rules import RuleVerifier, extract_puzzle_answer
@@ -60,12 +59,19 @@ def test_graded_credit_is_measured_from_the_best_trivial_answer_and_hides_the_so
     assert not verdict.correct and verdict.feedback and task.answer not in verdict.feedback
 
 
-def test_an_empty_board_breaks_no_diagonal_rule_yet_earns_nothing():
-    empty = "\n".join("." * TASK.metadata["n"] for _ in range(TASK.metadata["n"]))
-    raw = n_queens.check(TASK, empty)
-    assert raw.satisfied / raw.total > 0.5  # the fraction graded mode used to pay
-    verdict = RuleVerifier(graded=True).verify(TASK, f"<answer>\n{empty}\n</answer>")
-    assert (verdict.status, verdict.reward, verdict.correct) == ("ok", 0.0, False)
+def test_boards_that_take_no_reasoning_earn_nothing_in_graded_mode():
+    n = TASK.metadata["n"]
+    boards = {
+        "empty": "\n".join("." * n for _ in range(n)),
+        "diagonal": "\n".join("." * r + "Q" + "." * (n - r - 1) for r in range(n)),
+    }
+    for name, board in boards.items():
+        verdict = RuleVerifier(graded=True).verify(TASK, f"<answer>\n{board}\n</answer>")
+        assert (verdict.status, verdict.reward, verdict.correct) == ("ok", 0.0, False), name
+    near_miss = RuleVerifier(graded=True).verify(
+        TASK, f"<answer>\n{mutations(TASK)['queen_moved']}\n</answer>"
+    )
+    assert 0.0 < near_miss.reward < 1.0
 
 
 @pytest.mark.parametrize("source", [None, "no-such-family", "../../os", "os.path"])

@@ -79,7 +79,7 @@ NEAR_MISS_CREDIT = {
     "knapsack": 0.0,  # the optimal value
     "knights-knaves": 0.08,  # 0.11
     "minesweeper": 0.65,  # 0.71
-    "n-queens": 0.06,  # 0.09: a full diagonal breaks one rule only
+    "n-queens": 0.5,  # 0.58
     "nonogram": 0.5,  # 0.59
     "sat": 0.2,  # 0.25: a flipped variable breaks about as many clauses as all-true
     "scheduling": 0.35,  # 0.40
@@ -291,13 +291,16 @@ def test_trivial_floor_of_families_with_one_hard_rule(name, difficulty, expected
         assert trivial_fraction(module, task) == pytest.approx(expected)
 
 
-def test_a_full_n_queens_diagonal_sets_the_floor():
+def test_a_full_n_queens_diagonal_breaks_every_row():
     task = n_queens.NQueensSource(seed=2, difficulty=5)[3]  # 10x10, one given
     trivial = n_queens.trivial_answers(task)
     assert set(trivial) == {"empty", "givens_only", "main_diagonal", "anti_diagonal"}
-    total = 1 + 6 * 10 - 2
-    empty = n_queens.check(task, trivial["empty"])  # breaks the given, the rows and columns
-    assert (empty.satisfied, empty.total) == (total - 21, total)
-    diagonal = n_queens.check(task, trivial["main_diagonal"])  # one line, and maybe the given
+    total = 1 + 2 * 10  # the given, the rows, the columns
+    empty = n_queens.check(task, trivial["empty"])
+    assert (empty.satisfied, empty.total) == (0, total)
+    diagonal = n_queens.check(task, trivial["main_diagonal"])  # the columns, maybe the given
     ((row, col),) = task.metadata["givens"]
-    assert diagonal.satisfied == total - 1 - (row != col)
+    assert diagonal.satisfied == 10 + (row == col)
+    first = "the given queen" if row != col else "the queen in row 1 shares a diagonal"
+    assert diagonal.feedback.startswith(first)
+    assert trivial_fraction(n_queens, task) == pytest.approx(diagonal.satisfied / total)
