@@ -18,9 +18,10 @@ prompt states the optimum.
 
 Answer format: one move per line as ``from -> to`` with peg numbers 1 to 3 (``1 -> 3``; commas
 may separate moves too, ``to`` may replace the arrow and lines may be numbered ``1.``), inside
-``<answer>…</answer>``. Three constraints: every move is legal (it takes the top disk of a
-non-empty peg and never puts it on a smaller disk), all disks end on the target peg, and the
-number of moves is the optimum. Any sequence meeting them is correct.
+``<answer>…</answer>``. Constraints: every move is legal (it takes the top disk of a non-empty
+peg and never puts it on a smaller disk), the number of moves is the optimum, and one per disk:
+it ends on the target peg (an illegal move ends the sequence). Any sequence meeting them all is
+correct.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def parse_moves(text: str) -> list[tuple[int, int]]:
 
 
 def check(task: Task, answer: str) -> RuleResult:
-    """Three constraints: every move legal, all disks on the target peg, the optimal length."""
+    """Constraints: every move legal, the optimal length, and one per disk: it ends on the target
+    peg (where the moves leave it; an illegal move ends the sequence)."""
     position, target = task.metadata["position"], task.metadata["target"]
     moves = parse_moves(answer)
     pegs: list[list[int]] = [[], [], []]
@@ -145,11 +147,16 @@ def check(task: Task, answer: str) -> RuleResult:
             pegs[b - 1].append(pegs[a - 1].pop())
             continue
         break
-    if broken or len(pegs[target]) != len(position):
-        broken.append(f"the disks do not all end on peg {target + 1}")
+    on_target = set(pegs[target])
+    broken += [
+        f"disk {disk} does not end on peg {target + 1}"
+        for disk in range(len(position), 0, -1)
+        if disk not in on_target
+    ]
     if len(moves) != task.metadata["optimum"]:
         broken.append(f"the answer has {len(moves)} moves, not the fewest possible")
-    return RuleResult(3 - len(broken), 3, broken[0] if broken else "")
+    total = len(position) + 2
+    return RuleResult(total - len(broken), total, broken[0] if broken else "")
 
 
 def reference(task: Task) -> str:

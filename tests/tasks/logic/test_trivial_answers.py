@@ -75,7 +75,7 @@ NEAR_MISS_CREDIT = {
     "family-relations": 0.0,  # one rule
     "futoshiki": 0.45,  # 0.48
     "graph-coloring": 0.25,  # 0.31
-    "hanoi": 0.0,  # gathering the disks on the target peg
+    "hanoi": 0.25,  # 0.29: a dropped last move or a detour keeps credit, a wrong move ends
     "knapsack": 0.0,  # the optimal value
     "knights-knaves": 0.08,  # 0.11
     "minesweeper": 0.65,  # 0.71
@@ -280,7 +280,6 @@ def test_shortest_path_draws_again_while_the_straight_line_is_shortest(difficult
         ("countdown", 1, 0.75),  # all numbers summed or multiplied: only the value is wrong
         ("countdown", 4, 2 / 3),
         ("knapsack", 3, 0.75),  # one item alone fits and repeats nothing
-        ("hanoi", 5, 2 / 3),  # the smallest disk to and fro: legal, of optimal length
         ("family-relations", 2, 0.0),  # no trivial answer
     ],
 )
@@ -289,6 +288,27 @@ def test_trivial_floor_of_families_with_one_hard_rule(name, difficulty, expected
     for index in range(5):
         task = source(seed=1, difficulty=difficulty)[index]
         assert trivial_fraction(module, task) == pytest.approx(expected)
+
+
+def test_hanoi_credits_each_disk_on_the_target_peg():
+    source = hanoi.HanoiSource(seed=1, difficulty=1)  # three disks, one tower
+    # one whose shuttled smallest disk ends on the spare peg, not on the target
+    task = next(
+        task
+        for task in map(source.__getitem__, range(20))
+        if (task.metadata["position"][0] + 1) % 3 != task.metadata["target"]
+    )
+    moves = hanoi.reference(task).splitlines()
+    n = len(task.metadata["position"])
+    on_target = sum(disk == task.metadata["target"] for disk in task.metadata["position"])
+    shuttle = hanoi.check(task, hanoi.trivial_answers(task)["shuttle_smallest"])
+    assert shuttle.total == n + 2 and shuttle.satisfied in (2 + on_target, 3 + on_target)
+    dropped = hanoi.check(task, "\n".join(moves[:-1]))  # legal, one disk short, too short
+    assert (dropped.satisfied, dropped.total) == (n, n + 2)
+    verdict = RuleVerifier(graded=True).verify(task, tagged("\n".join(moves[:-1])))
+    floor = trivial_fraction(hanoi, task)
+    assert verdict.reward == pytest.approx((n / (n + 2) - floor) / (1 - floor))
+    assert verdict.reward > 0
 
 
 def test_a_full_n_queens_diagonal_breaks_every_row():
