@@ -9,8 +9,8 @@ Binary reward by default (1 when every constraint holds). ``graded=True`` gives 
 measured from a do-nothing answer: with ``f`` the fraction of the family's constraints an answer
 satisfies and ``b`` the highest fraction among the family's ``trivial_answers`` (an empty board,
 only the given cells, one value everywhere: answers that take no reasoning), the reward is
-``max(0, (f - b) / (1 - b))``, 1 for a solution. A constraint that an empty board cannot break
-("at most one queen per diagonal") so earns no credit on its own.
+``max(0, (f - b) / (1 - b))``, 1 for a solution. A rule that an answer taking no reasoning
+keeps ("every variable has a value") so earns no credit on its own.
 """
 
 from __future__ import annotations
