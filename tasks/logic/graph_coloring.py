@@ -196,13 +196,9 @@ def mutations(task: Task) -> dict[str, str]:
     }
 
 
-def _trivial_colourings(task: Task) -> dict[str, list[int]]:
-    """One colour everywhere, colours in turn, colours in blocks."""
-    return _colourings(task.metadata["vertices"], task.metadata["colours"])
-
-
 @cache
 def _colourings(n: int, k: int) -> dict[str, list[int]]:
+    """The trivial colourings: one colour everywhere, colours in turn, colours in blocks."""
     size = -(-n // k)
     return {
         "one_colour": [1] * n,
@@ -224,4 +220,5 @@ def _trivially_coloured(n: int, k: int, edges: list[tuple[int, int]]) -> bool:
 
 def trivial_answers(task: Task) -> dict[str, str]:
     """No-reasoning colourings: one colour everywhere, colours in turn, colours in blocks."""
-    return {name: render(colours) for name, colours in _trivial_colourings(task).items()}
+    colourings = _colourings(task.metadata["vertices"], task.metadata["colours"])
+    return {name: render(colours) for name, colours in colourings.items()}

@@ -208,12 +208,8 @@ def find(grid: list[str], mark: str) -> tuple[int, int]:
 
 def check(task: Task, answer: str) -> RuleResult:
     """Three constraints: every move lands on an open cell, the path ends on G, it is shortest."""
-    return _judge(task, parse_moves(answer))
-
-
-def _judge(task: Task, moves: list[str]) -> RuleResult:
-    """The three constraints of :func:`check` on moves already read."""
     grid: list[str] = task.metadata["grid"]
+    moves = parse_moves(answer)
     (r, c), goal = find(grid, "S"), find(grid, "G")
     broken = []
     for number, move in enumerate(moves, 1):
@@ -248,7 +244,7 @@ def mutations(task: Task) -> dict[str, str]:
     }
 
 
-def _trivial_moves(task: Task) -> dict[str, list[str]]:
+def trivial_answers(task: Task) -> dict[str, str]:
     """One step onto an open cell, straight at G through any walls, and pacing to and fro."""
     grid: list[str] = task.metadata["grid"]
     (r, c), (gr, gc) = find(grid, "S"), find(grid, "G")
@@ -262,12 +258,7 @@ def _trivial_moves(task: Task) -> dict[str, list[str]]:
     # as many moves as the straight line, each on an open cell, back and forth beside S
     pacing = [step if i % 2 == 0 else OPPOSITE[step] for i in range(len(vertical + horizontal))]
     return {
-        "one_open_step": [step],
-        "straight_to_goal": vertical + horizontal,
-        "back_and_forth": pacing,
+        "one_open_step": step,
+        "straight_to_goal": " ".join(vertical + horizontal),
+        "back_and_forth": " ".join(pacing),
     }
-
-
-def trivial_answers(task: Task) -> dict[str, str]:
-    """One step onto an open cell, straight at G through any walls, and pacing to and fro."""
-    return {name: " ".join(moves) for name, moves in _trivial_moves(task).items()}

@@ -199,15 +199,17 @@ def test_the_fast_cryptarithm_test_agrees_with_checking_the_trivial_answers():
             assert cryptarithm._trivially_solved(task) is generic, (difficulty, index)
 
 
-def test_a_hand_made_cryptarithm_solved_by_ascending_digits_is_rejected():
-    # the ascending digits A=1, B=2, C=3 make AB + A = AC read 12 + 1 = 13
-    task = Task(
-        id="t",
-        prompt="p",
-        answer="A=1, B=2, C=3",
-        metadata={"addends": ["AB", "A"], "total": "AC", "solution": {"A": 1, "B": 2, "C": 3}},
-    )
-    assert cryptarithm.check(task, cryptarithm.trivial_answers(task)["ascending"]).solved
+@pytest.mark.parametrize(
+    ("addends", "total", "name"),
+    [
+        (["AB", "A"], "AC", "ascending"),  # A=1, B=2, C=3: 12 + 1 = 13
+        (["CB", "A"], "BC", "descending"),  # A=9, B=8, C=7: 78 + 9 = 87
+    ],
+)
+def test_a_hand_made_cryptarithm_solved_by_ordered_digits_is_rejected(addends, total, name):
+    metadata = {"addends": addends, "total": total, "solution": {}}
+    task = Task(id="t", prompt="p", answer="", metadata=metadata)
+    assert cryptarithm.check(task, cryptarithm.trivial_answers(task)[name]).solved
     assert cryptarithm._trivially_solved(task)
     assert not cryptarithm.CryptarithmSource(seed=0).accept(task)
 
