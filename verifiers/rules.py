@@ -18,11 +18,11 @@ from __future__ import annotations
 from types import ModuleType
 from typing import ClassVar
 
+from rlvr.tasks.logic.rules import PACKAGE, AnswerFormatError, family_rules, trivial_fraction
 from rlvr.types import Task, Verdict
 from rlvr.verifiers.base import BaseVerifier
 from rlvr.verifiers.extract import fenced_code, find_boxed, find_tagged, normalize_text, strip_think
 
-PACKAGE = "rlvr.tasks.logic"
 NO_ANSWER = "no answer found: put your final answer inside <answer>...</answer>"
 
 
@@ -31,8 +31,6 @@ def family_module(task: Task) -> ModuleType:
     family = task.metadata.get("source")
     if not isinstance(family, str) or not family.replace("-", "").isalnum():
         raise LookupError(f"task {task.id!r} names no puzzle family in metadata['source']")
-    from rlvr.tasks.logic.rules import family_rules
-
     try:
         return family_rules(family)
     except ImportError:
@@ -50,8 +48,6 @@ def extract_puzzle_answer(completion: str) -> tuple[str | None, list[str]]:
 
 
 def _solves(rules: ModuleType, task: Task, answer: str) -> bool:
-    from rlvr.tasks.logic.rules import AnswerFormatError
-
     try:
         return bool(rules.check(task, answer).solved)
     except AnswerFormatError:
@@ -60,8 +56,6 @@ def _solves(rules: ModuleType, task: Task, answer: str) -> bool:
 
 def _above_trivial(rules: ModuleType, task: Task, fraction: float) -> float:
     """Graded credit: how far ``fraction`` lies from the trivial answers' towards 1."""
-    from rlvr.tasks.logic.rules import trivial_fraction
-
     floor = trivial_fraction(rules, task)
     return max(0.0, (fraction - floor) / (1.0 - floor))
 
@@ -78,8 +72,6 @@ class RuleVerifier(BaseVerifier):
         self.graded = graded
 
     def check(self, task: Task, completion: str) -> Verdict:
-        from rlvr.tasks.logic.rules import AnswerFormatError
-
         try:
             rules = family_module(task)
         except LookupError as exc:
