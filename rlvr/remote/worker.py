@@ -186,8 +186,8 @@ class RolloutWorker:
 
     def _reloaded(self, snapshot: Snapshot) -> bool:
         """Whether the open vLLM engine took ``snapshot``'s weights in place."""
-        reload = getattr(self._policy, "load_weights", None)
-        return self.backend == "vllm" and reload is not None and reload(str(snapshot.path))
+        reload = getattr(self._policy, "load_weights", None)  # only the vllm: policy has it
+        return reload is not None and reload(str(snapshot.path))
 
     def _open(self, snapshot: Snapshot) -> Any:
         """A policy sampling from ``snapshot``: transformers (hf) or vLLM."""

@@ -155,6 +155,6 @@ def trivial_answers(task: Task) -> dict[str, str]:
     return {  # none can solve: too few queens, or n queens sharing one diagonal
         "empty": board(set()),
         "givens_only": board(givens),
-        "main_diagonal": board({(i, i) for i in range(n)}),
-        "anti_diagonal": board({(i, n - 1 - i) for i in range(n)}),
+        "main_diagonal": render(list(range(n))),
+        "anti_diagonal": render(list(range(n - 1, -1, -1))),
     }
