@@ -9,8 +9,9 @@ Policy, applied by :func:`extract_answer`:
 2. The highest-priority marker present decides, and lower levels are never consulted:
    ``\\boxed{…}``/``\\fbox{…}`` > ``<answer>…</answer>`` > an answer phrase ("the answer is",
    "final answer:", …) > the last number in the text. A number that is part of a LaTeX term
-   (``\\frac{3}{4}``, ``\\frac34``, ``\\sqrt{16}``, ``2^{10}``, also without math delimiters)
-   stands for the whole term: ``x = \\dfrac{3}{4}`` answers ``\\dfrac{3}{4}``, never ``4``. When
+   (``\\frac{3}{4}``, ``\\frac34``, ``\\sqrt{16}``, ``2^{10}``, ``e^{-1}``, also without math
+   delimiters) stands for the whole term: ``x = \\dfrac{3}{4}`` answers ``\\dfrac{3}{4}``, never
+   ``4``. When
    that number or term sits inside a math span (``$…$``, ``$$…$$``, ``\\(…\\)``,
    ``\\[…\\]``), the span is the answer (after its last ``=``, if any): ``So x =
    $\\frac{3}{4}$`` answers ``\\frac{3}{4}``.
@@ -263,7 +264,7 @@ def _last_number_match(text: str) -> re.Match[str] | None:
 
 def _last_term(text: str) -> tuple[int, str] | None:
     """``(start, text)`` of the last number, or of the outermost LaTeX term (a fraction, root or
-    power) that holds the last number or the last ``\\frac``/``\\sqrt``; ``None`` when there
+    power, of a number or of a one-letter base) that holds the last number or the last ``\\frac``/``\\sqrt``; ``None`` when there
     is neither. Terms are only tried at starts within a bounded window, so this stays linear."""
     number = _last_number_match(text)
     command = max((m.start() for m in _last_commands(text)), default=-1)
