@@ -264,8 +264,9 @@ def _last_number_match(text: str) -> re.Match[str] | None:
 
 def _last_term(text: str) -> tuple[int, str] | None:
     """``(start, text)`` of the last number, or of the outermost LaTeX term (a fraction, root or
-    power, of a number or of a one-letter base) that holds the last number or the last ``\\frac``/``\\sqrt``; ``None`` when there
-    is neither. Terms are only tried at starts within a bounded window, so this stays linear."""
+    power, of a number or of a one-letter base) that holds the last number or the last
+    ``\\frac``/``\\sqrt``; ``None`` when there is neither. Terms are only tried at starts within a
+    bounded window, so this stays linear."""
     number = _last_number_match(text)
     command = max((m.start() for m in _last_commands(text)), default=-1)
     anchor = max(number.start() if number else -1, command)
