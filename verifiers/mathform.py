@@ -219,10 +219,7 @@ def _root_of_fraction(tokens: list[Token]) -> bool:
     ``(2/3)^{1/2}``): the root of its denominator stands in the value's denominator."""
     for i, token in enumerate(tokens):
         if token.kind in ("cmd", "func") and token.value == "sqrt":
-            start = i + 1
-            if _is(_at(tokens, start), "open", "["):
-                start = _group_end(tokens, start)
-            span = range(start, _primary_end(tokens, start))
+            span = range(i + 1, _primary_end(tokens, i))  # its index, if any, and its radicand
         elif _is(token, "op", "^"):
             exponent = _exponent(tokens, i)
             if exponent is None or exponent.is_Integer:
