@@ -66,6 +66,7 @@ class _State:
     settings: torch.Tensor  # [2]: temperature, top_p
     noise_at: torch.Tensor  # [1]: the noise row (decode step of the block) to use next
     noise: torch.Tensor | None = None  # [steps, batch, vocab]: Exp(1) draws, when sampling
+    shared_prefill: bool = True  # False once the model's cache showed no layers to copy
     # "block" graphs: replays by (block length, sampling, nucleus, pad id, eos ids), the static
     # eos tensors they read, the weight addresses they were recorded with, their memory pool
     replays: dict[tuple[Any, ...], Callable[[], None]] = field(default_factory=dict)
@@ -196,10 +197,11 @@ class _Run:
         self.eos = torch.tensor(sorted(self.eos_ids) or [-1], device=device)
         firsts, rows_of = _distinct_rows(padded)
         logits = None
-        if len(firsts) < rows:  # a group's prompt: prefilled once, copied to its rows
+        if len(firsts) < rows and state.shared_prefill:  # a group's prompt: prefilled once
             pick = torch.tensor(firsts, device=device)
             shared = (ids[pick], prompt_mask[pick], positions[pick])
             logits = _prefill_distinct(model, state, *shared, torch.tensor(rows_of, device=device))
+            state.shared_prefill = logits is not None  # else never tried again on this state
         if logits is None:
             prefill = dict(state.kwargs)
             if "cache_position" in prefill:

@@ -311,6 +311,24 @@ def test_a_cache_without_layers_is_not_shared(model: torch.nn.Module) -> None:
     assert all(torch.equal(old, new) for old, new in zip(before, after, strict=True))
 
 
+def test_a_model_whose_cache_has_no_layers_is_prefilled_once_per_call_after_the_first(
+    model: torch.nn.Module, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tries: list[int] = []
+
+    def no_layers(model: torch.nn.Module, state: object, ids: torch.Tensor, *rest: object) -> None:
+        tries.append(ids.shape[0])  # a cache without layers: nothing written, no logits
+
+    monkeypatch.setattr(decoding, "_prefill_distinct", no_layers)
+    groups = [PROMPTS[0]] * 3 + [PROMPTS[1]] * 3  # a 6-row call: the 8-row state
+    decoding._states.pop(model, None)
+    for _ in range(2):
+        assert greedy(model, groups, 6, {EOS}) == generate(model, groups, 6, EOS)
+    # tried on the first call only (two prompts and the dummy rows' one-token prompt); both
+    # calls then prefilled every row
+    assert tries == [3]
+
+
 def test_rejects_empty_prompts(model: torch.nn.Module) -> None:
     assert greedy(model, [], 4, {EOS}) == []
     with pytest.raises(ValueError, match="at least one token"):
